@@ -1,0 +1,194 @@
+"""`audio-build`: a thin Click front end. Parses options, calls the library, prints one line per problem.
+
+Exit codes: 0 ok, 1 checks failed or bad content/catalogs, 2 usage errors (Click's own).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .config import Config, find_config, load_config
+from .errors import AudioBuildError
+from .files import project_lock
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _load(project: str | None) -> Config:
+    start = Path(project) if project else Path.cwd()
+    return load_config(find_config(start))
+
+
+def friendly(func: F) -> F:
+    """Turn the project's own errors into one line on stderr and exit 1: no traceback for user mistakes."""
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AudioBuildError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing half-written was left in place", err=True)
+            sys.exit(130)
+    return wrapper  # type: ignore[return-value]
+
+
+project_option = click.option("--project", "-C", type=click.Path(file_okay=False), default=None,
+                              help="Project folder (default: the current folder or its nearest parent "
+                                   "with an audio-build.toml).")
+locale_option = click.option("--locale", "-l", "locales", multiple=True, metavar="LANG",
+                             help="Only this locale (repeatable). Default: every locale in the config.")
+wait_option = click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
+                           help="Wait this long for another audio-build command on this project to finish.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="audio-build")
+def main() -> None:
+    """Build accessible, multilingual health pages with spoken audio from Markdown and gettext catalogs.
+
+    \b
+    Typical cycle:
+      audio-build extract      # source content -> locales/*.pot
+      audio-build update       # .pot -> every locales/<lang>/LC_MESSAGES/*.po (keeps all translations)
+      audio-build check        # catalogs ready to publish?
+      audio-build build        # pages, audio, downloads -> site/
+    """
+
+
+def _print_report(report: Any, quiet: bool = False) -> None:
+    if quiet:
+        return
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    for line in report.skipped:
+        click.echo(line)
+    if report.unchanged:
+        click.echo(f"{len(report.unchanged)} file(s) already up to date")
+
+
+@main.command()
+@project_option
+@wait_option
+@click.option("--quiet", "-q", is_flag=True)
+@friendly
+def extract(project: str | None, wait: float, quiet: bool) -> None:
+    """Write translation templates (locales/<domain>.pot) from the source content and templates."""
+    from .translate import extract as run
+    config = _load(project)
+    with project_lock(config.root, wait=wait):
+        _print_report(run(config), quiet)
+
+
+@main.command()
+@project_option
+@click.option("--locale", "-l", "locales", multiple=True, required=True, metavar="LANG",
+              help="Language to start (repeatable), e.g. -l es -l pt-BR.")
+@wait_option
+@friendly
+def init(project: str | None, locales: Sequence[str], wait: float) -> None:
+    """Create catalogs for a new language from the templates (never overwrites existing ones)."""
+    from .translate import init as run
+    config = _load(project)
+    with project_lock(config.root, wait=wait):
+        _print_report(run(config, locales))
+
+
+@main.command()
+@project_option
+@locale_option
+@wait_option
+@click.option("--quiet", "-q", is_flag=True)
+@friendly
+def update(project: str | None, locales: Sequence[str], wait: float, quiet: bool) -> None:
+    """Merge the templates into every catalog, keeping every translation (changed ones become fuzzy)."""
+    from .translate import update as run
+    config = _load(project)
+    with project_lock(config.root, wait=wait):
+        _print_report(run(config, locales), quiet)
+
+
+@main.command(name="compile")
+@project_option
+@locale_option
+@friendly
+def compile_(project: str | None, locales: Sequence[str]) -> None:
+    """Write .mo files next to the catalogs (fuzzy entries are left out)."""
+    from .translate import compile_all
+    config = _load(project)
+    _print_report(compile_all(config, locales))
+
+
+@main.command()
+@project_option
+@locale_option
+@friendly
+def check(project: str | None, locales: Sequence[str]) -> None:
+    """Report catalog problems as FILE:LINE: message; exit 1 when there are any."""
+    from .translate import check as run
+    config = _load(project)
+    problems = run(config, locales)
+    for line in problems:
+        click.echo(line)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        sys.exit(1)
+    click.echo("all catalogs are complete and safe to publish", err=True)
+
+
+@main.command()
+@project_option
+@locale_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--readability", is_flag=True, help="Also report readability per article and locale.")
+@friendly
+def stats(project: str | None, locales: Sequence[str], fmt: str, readability: bool) -> None:
+    """Translated / fuzzy / untranslated counts per locale and domain."""
+    from .translate import collect_stats
+    config = _load(project)
+    rows = collect_stats(config, locales)
+    readability_rows: list[Any] = []
+    if readability:
+        from .readability import readability_report
+        readability_rows = readability_report(config, locales)
+    if fmt == "json":
+        payload: dict[str, Any] = {
+            "catalogs": [{"locale": r.locale, "domain": r.domain, "total": r.stats.total,
+                          "translated": r.stats.translated, "fuzzy": r.stats.fuzzy,
+                          "untranslated": r.stats.untranslated, "percent": round(r.stats.percent, 1),
+                          "path": r.path} for r in rows],
+        }
+        if readability:
+            payload["readability"] = [row.as_dict() for row in readability_rows]
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    width = max([len(r.domain) for r in rows] + [6])
+    click.echo(f"{'locale':<8} {'domain':<{width}} {'translated':>10} {'fuzzy':>6} {'untranslated':>12} {'percent':>8}")
+    by_locale: dict[str, list[int]] = {}
+    for r in rows:
+        click.echo(f"{r.locale:<8} {r.domain:<{width}} {r.stats.translated:>10} {r.stats.fuzzy:>6} "
+                   f"{r.stats.untranslated:>12} {r.stats.percent:>7.1f}%")
+        totals = by_locale.setdefault(r.locale, [0, 0, 0, 0])
+        totals[0] += r.stats.translated
+        totals[1] += r.stats.fuzzy
+        totals[2] += r.stats.untranslated
+        totals[3] += r.stats.total
+    if by_locale:
+        click.echo("")
+        click.echo(f"{'locale':<8} {'all domains':<{width}} {'translated':>10} {'fuzzy':>6} {'untranslated':>12} {'percent':>8}")
+        for loc, (tr, fz, un, total) in by_locale.items():
+            pct = 100.0 * tr / total if total else 100.0
+            click.echo(f"{loc:<8} {'':<{width}} {tr:>10} {fz:>6} {un:>12} {pct:>7.1f}%")
+    if readability:
+        from .readability import format_table
+        click.echo("")
+        click.echo(format_table(readability_rows))

@@ -1,0 +1,258 @@
+"""audio-build.toml: read and validated in one place, so every other module can trust its values."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .locales import LocaleInfo, locale_info
+
+CONFIG_NAME = "audio-build.toml"
+ENGINES = ("espeak", "gtts", "piper", "none")
+
+_SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "site": {
+        "title": str,
+        "source_language": str,
+        "content": str,
+        "locales_dir": str,
+        "output": str,
+        "cache": str,
+        "publisher": str,
+    },
+    "publish": {"locales": list, "threshold": (int, float), "check_threshold": (int, float)},
+    "speech": {"engine": str, "rate": int, "strict": bool, "audio": bool},
+    "engines.gtts": {
+        "requests_per_second": (int, float),
+        "timeout": (int, float),
+        "retries": int,
+        "backoff": (int, float),
+        "url": str,
+    },
+    "engines.espeak": {"timeout": (int, float)},
+    "engines.piper": {"voice": str},
+    "locale": {"engine": str, "voice": str, "name": str, "english_name": str, "rate": int},
+}
+
+
+@dataclass(frozen=True)
+class LocaleConfig:
+    info: LocaleInfo
+    engine: str
+    voice: str | None
+    rate: int
+
+    @property
+    def tag(self) -> str:
+        return self.info.tag
+
+
+@dataclass(frozen=True)
+class GttsSettings:
+    requests_per_second: float = 2.0
+    timeout: float = 10.0
+    retries: int = 4
+    backoff: float = 1.0
+    url: str | None = None  # only for testing against a local server: replaces https://translate.google.<tld>
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    title: str = "Health information"
+    source: LocaleInfo = field(default_factory=lambda: locale_info("en"))
+    content_dir: Path = Path("content")
+    locales_dir: Path = Path("locales")
+    output_dir: Path = Path("site")
+    cache_dir: Path = Path(".audio-build-cache")
+    publisher: str = ""
+    locales: tuple[LocaleConfig, ...] = ()
+    publish_threshold: float = 100.0
+    check_threshold: float = 100.0
+    engine: str = "espeak"
+    rate: int = 165
+    strict: bool = False
+    audio: bool = True
+    gtts: GttsSettings = field(default_factory=GttsSettings)
+    espeak_timeout: float = 60.0
+    piper_voice: str | None = None
+    path: Path | None = None
+
+    @property
+    def target_locales(self) -> tuple[LocaleConfig, ...]:
+        """Locales that have catalogs (every published locale except the source language)."""
+        return tuple(loc for loc in self.locales if loc.tag != self.source.tag)
+
+    def locale(self, code: str) -> LocaleConfig:
+        wanted = locale_info(code).tag
+        for loc in self.locales:
+            if loc.tag == wanted:
+                return loc
+        raise ConfigError(f"locale '{code}' is not listed in [publish] locales", self.path)
+
+    def with_overrides(self, **changes: Any) -> Config:
+        return replace(self, **changes)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _check_table(table: dict[str, Any], schema_name: str, label: str, path: Path, text: str) -> None:
+    schema = _SCHEMA[schema_name]
+    for key, value in table.items():
+        if key not in schema:
+            known = ", ".join(sorted(schema))
+            raise ConfigError(f"unknown key '{key}' in [{label}] (known keys: {known})", path, _line_of(text, key))
+        expected = schema[key]
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+            kind = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
+            raise ConfigError(f"'{key}' in [{label}] must be {kind}", path, _line_of(text, key))
+
+
+def _relative_dir(root: Path, value: str, key: str, path: Path, text: str) -> Path:
+    candidate = Path(value)
+    if candidate.is_absolute():
+        return candidate
+    resolved = (root / candidate).resolve()
+    if root.resolve() not in (resolved, *resolved.parents):
+        raise ConfigError(f"'{key}' must stay inside the project folder", path, _line_of(text, key))
+    return root / candidate
+
+
+def find_config(start: Path) -> Path:
+    for folder in (start, *start.resolve().parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(f"no {CONFIG_NAME} found in {start} or any parent folder (run from a project folder)")
+
+
+def load_config(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path) from None
+    except UnicodeDecodeError:
+        raise ConfigError("is not valid UTF-8", path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(f"invalid TOML: {exc}", path, int(match.group(1)) if match else None) from None
+    return parse_config(data, path.parent, path, text)
+
+
+def parse_config(data: dict[str, Any], root: Path, path: Path, text: str = "") -> Config:
+    known_tables = {"site", "publish", "speech", "engines", "locale"}
+    for key in data:
+        if key not in known_tables:
+            raise ConfigError(f"unknown table [{key}] (known: {', '.join(sorted(known_tables))})",
+                              path, _line_of(text, key) or _table_line(text, key))
+    site = data.get("site", {})
+    publish = data.get("publish", {})
+    speech = data.get("speech", {})
+    engines = data.get("engines", {})
+    per_locale = data.get("locale", {})
+    _check_table(site, "site", "site", path, text)
+    _check_table(publish, "publish", "publish", path, text)
+    _check_table(speech, "speech", "speech", path, text)
+    for name, table in engines.items():
+        if f"engines.{name}" not in _SCHEMA:
+            raise ConfigError(f"unknown engine table [engines.{name}] (engines: {', '.join(ENGINES[:-1])})",
+                              path, _table_line(text, f"engines.{name}"))
+        _check_table(table, f"engines.{name}", f"engines.{name}", path, text)
+
+    source = locale_info(site.get("source_language", "en"))
+    engine = speech.get("engine", "espeak")
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine '{engine}' (choose one of: {', '.join(ENGINES)})",
+                          path, _line_of(text, "engine"))
+    rate = speech.get("rate", 165)
+    if not 80 <= rate <= 450:
+        raise ConfigError("'rate' in [speech] must be between 80 and 450 words per minute", path, _line_of(text, "rate"))
+
+    codes = publish.get("locales", [source.tag])
+    if not codes or not all(isinstance(c, str) for c in codes):
+        raise ConfigError("[publish] locales must be a non-empty list of language tags", path, _line_of(text, "locales"))
+    if source.tag not in {locale_info(c).tag for c in codes}:
+        codes = [source.tag, *codes]
+    locales: list[LocaleConfig] = []
+    seen: set[str] = set()
+    overrides_seen: set[str] = set()
+    for code in codes:
+        try:
+            info = locale_info(code)
+        except ConfigError as exc:
+            raise ConfigError(exc.message, path, _line_of(text, "locales")) from None
+        if info.tag in seen:
+            raise ConfigError(f"locale '{code}' is listed twice", path, _line_of(text, "locales"))
+        seen.add(info.tag)
+        table: dict[str, Any] = {}
+        for key in (code, info.tag, info.folder):
+            if key in per_locale:
+                table = per_locale[key]
+                overrides_seen.add(key)
+        _check_table(table, "locale", f"locale.{code}", path, text)
+        loc_engine = table.get("engine", engine)
+        if loc_engine not in ENGINES:
+            raise ConfigError(f"unknown engine '{loc_engine}' for locale {code}", path, _table_line(text, f"locale.{code}"))
+        if "name" in table or "english_name" in table:
+            info = replace(info, native_name=table.get("name", info.native_name),
+                           english_name=table.get("english_name", info.english_name))
+        locales.append(LocaleConfig(info=info, engine=loc_engine, voice=table.get("voice"),
+                                    rate=table.get("rate", rate)))
+    for key in per_locale:
+        if key not in overrides_seen:
+            raise ConfigError(f"[locale.{key}] is not in [publish] locales", path, _table_line(text, f"locale.{key}"))
+
+    threshold = float(publish.get("threshold", 100))
+    check_threshold = float(publish.get("check_threshold", 100))
+    for name, value in (("threshold", threshold), ("check_threshold", check_threshold)):
+        if not 0 <= value <= 100:
+            raise ConfigError(f"'{name}' in [publish] is a percentage from 0 to 100", path, _line_of(text, name))
+
+    gtts_table = engines.get("gtts", {})
+    gtts = GttsSettings(
+        requests_per_second=float(gtts_table.get("requests_per_second", 2.0)),
+        timeout=float(gtts_table.get("timeout", 10.0)),
+        retries=int(gtts_table.get("retries", 4)),
+        backoff=float(gtts_table.get("backoff", 1.0)),
+        url=gtts_table.get("url"),
+    )
+    if gtts.requests_per_second <= 0:
+        raise ConfigError("'requests_per_second' in [engines.gtts] must be above 0", path,
+                          _line_of(text, "requests_per_second"))
+
+    return Config(
+        root=root,
+        title=site.get("title", "Health information"),
+        source=source,
+        content_dir=_relative_dir(root, site.get("content", "content"), "content", path, text),
+        locales_dir=_relative_dir(root, site.get("locales_dir", "locales"), "locales_dir", path, text),
+        output_dir=_relative_dir(root, site.get("output", "site"), "output", path, text),
+        cache_dir=_relative_dir(root, site.get("cache", ".audio-build-cache"), "cache", path, text),
+        publisher=site.get("publisher", ""),
+        locales=tuple(locales),
+        publish_threshold=threshold,
+        check_threshold=check_threshold,
+        engine=engine,
+        rate=rate,
+        strict=bool(speech.get("strict", False)),
+        audio=bool(speech.get("audio", True)),
+        gtts=gtts,
+        espeak_timeout=float(engines.get("espeak", {}).get("timeout", 60.0)),
+        piper_voice=engines.get("piper", {}).get("voice"),
+        path=path,
+    )
+
+
+def _table_line(text: str, name: str) -> int | None:
+    match = re.search(rf"^\s*\[\s*{re.escape(name)}\s*\]", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None

@@ -1,0 +1,89 @@
+"""Disk writes that never leave half a file, and the project lock.
+
+Every output and every catalog goes through `write_bytes`: temp file in the same folder, fsync,
+rename. A crash leaves either the old file or the new one. Unchanged content is not rewritten, so
+mtimes stay put and incremental tools downstream see nothing new.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from .errors import AudioBuildError, BuildLockedError
+
+LOCK_NAME = ".audio-build.lock"
+
+
+def _explain(exc: OSError, path: Path) -> AudioBuildError:
+    if exc.errno == errno.ENOSPC:
+        return AudioBuildError("the disk is full; nothing was replaced", path)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return AudioBuildError("permission denied; nothing was replaced", path)
+    return AudioBuildError(f"cannot write: {exc.strerror or exc}", path)
+
+
+def write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True) -> bool:
+    """Atomically replace `path` with `data`; return False (and touch nothing) when it already holds it."""
+    if only_if_changed:
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+    tmp_name = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        raise _explain(exc, path) from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+    return True
+
+
+def write_text(path: Path, text: str, *, only_if_changed: bool = True) -> bool:
+    return write_bytes(path, text.encode("utf-8"), only_if_changed=only_if_changed)
+
+
+def sweep_temp_files(folder: Path) -> int:
+    """Remove temp files a killed process left behind (they are never read)."""
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for tmp in folder.rglob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed += 1
+    return removed
+
+
+@contextlib.contextmanager
+def project_lock(root: Path, *, wait: float = 0.0) -> Iterator[None]:
+    """One writer per project: a second build or update waits up to `wait` seconds, then says why it stops."""
+    lock = FileLock(str(root / LOCK_NAME))
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        raise BuildLockedError(
+            "another audio-build command is running on this project; wait for it to finish "
+            "(or pass --wait SECONDS)", root / LOCK_NAME) from None
+    try:
+        yield
+    finally:
+        lock.release()
