@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import UnknownLocaleError
 from babel.messages.catalog import Catalog, Message as BabelMessage
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
@@ -232,7 +232,7 @@ def new_catalog(template: Catalog, info: LocaleInfo, project: str) -> Catalog:
     """`init`: an empty translation with a header GNU msgfmt -c and Poedit accept as is."""
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     catalog = Catalog(
-        locale=Locale.parse(info.folder), domain=template.domain, project=project, version=__version__,
+        locale=info.folder, domain=template.domain, project=project, version=__version__,
         header_comment=(f"# {info.english_name} translation of '{template.domain}' ({project}).\n"
                         "# This file is edited by translators; audio-build update keeps every translation."),
         creation_date=template.creation_date, revision_date=now, fuzzy=False,
@@ -272,7 +272,7 @@ def merge(old: Catalog, template: Catalog) -> Catalog:
     - a changed block: the closest old translation, marked fuzzy with `#| msgid` showing the old source;
     - a removed block: kept as obsolete `#~`; it comes back, translated, if the block returns.
     """
-    merged = Catalog(locale=old.locale, domain=old.domain or template.domain, header_comment=old.header_comment,
+    merged = Catalog(locale=old.locale_identifier, domain=old.domain or template.domain, header_comment=old.header_comment,
                      project=old.project, version=old.version, charset="utf-8", fuzzy=old.fuzzy,
                      creation_date=template.creation_date, revision_date=old.revision_date,
                      last_translator=old.last_translator, language_team=old.language_team)

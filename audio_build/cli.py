@@ -192,3 +192,43 @@ def stats(project: str | None, locales: Sequence[str], fmt: str, readability: bo
         from .readability import format_table
         click.echo("")
         click.echo(format_table(readability_rows))
+
+
+@main.command()
+@project_option
+@locale_option
+@click.option("--engine", type=click.Choice(["espeak", "gtts", "piper", "none"]), default=None,
+              help="Speech engine for every locale (default: per locale from audio-build.toml).")
+@click.option("--no-audio", is_flag=True, help="Pages only: skip speech synthesis (fast previews).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Parallel synthesis/encoding processes (default: CPU count).")
+@click.option("--strict", is_flag=True, help="Fail when a locale has no voice instead of building it without audio.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where synthesis and encoding jobs run.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:port); without it --executor dask starts a local cluster.")
+@click.option("--out", "out", type=click.Path(file_okay=False), default=None, help="Output folder (default from config).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no warnings; errors only.")
+@click.option("--verbose", "-v", is_flag=True, help="Print every warning.")
+@wait_option
+@friendly
+def build(project: str | None, locales: Sequence[str], engine: str | None, no_audio: bool, jobs: int | None,
+          strict: bool, executor: str, scheduler: str | None, out: str | None, quiet: bool, verbose: bool,
+          wait: float) -> None:
+    """Build pages, audio and downloads for every locale into the output folder (atomically)."""
+    from .build import BuildOptions, build as run, print_summary
+    config = _load(project)
+    if out:
+        config = config.with_overrides(output_dir=Path(out).resolve())
+    options = BuildOptions(audio=not no_audio and config.audio, engine=engine, jobs=jobs,
+                           strict=strict or config.strict, locales=locales, executor=executor,
+                           scheduler=scheduler, progress=False if quiet else None)
+    with project_lock(config.root, wait=wait):
+        summary = run(config, options, log=lambda m: None if quiet else click.echo(m, err=True))
+    if not quiet:
+        shown = summary.warnings if verbose else summary.warnings[:20]
+        for warning in shown:
+            click.echo(f"warning: {warning}", err=True)
+        if len(summary.warnings) > len(shown):
+            click.echo(f"... and {len(summary.warnings) - len(shown)} more warnings (use --verbose)", err=True)
+        print_summary(summary)

@@ -25,6 +25,9 @@ from .errors import ContentError
 ARTICLE = "article"
 TERM = "term"
 RESERVED_SLUGS = {"glossary", "pronunciation", "downloads", "static", "assets", "index"}
+# Ids the page templates and front-matter blocks use; body headings never take them.
+RESERVED_IDS = {"main", "title", "summary", "category", "disclaimer", "respelling", "part-of-speech",
+                "definition", "origin", "example", "link-words", "player"}
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 
 ARTICLE_KEYS: dict[str, str] = {
@@ -223,7 +226,7 @@ def _check_inline(token: Token, path: str, line: int) -> None:
 def _body_blocks(body: str, body_start: int, path: str) -> tuple[Block, ...]:
     tokens = _parser().parse(body)
     blocks: list[Block] = []
-    used_ids: set[str] = set()
+    used_ids: set[str] = set(RESERVED_IDS)
     section = "intro"
     counters: dict[str, int] = {}
     last_level = 1

@@ -125,3 +125,202 @@ def plain_text(text: str) -> str:
         elif tok.type == "html_inline":
             parts.append(tok.content)
     return "".join(parts)
+
+
+# ------------------------------------------------------------------------------------------ rendering
+
+@dataclass(frozen=True)
+class GlossaryLink:
+    """Words that link to a glossary entry in one locale; `pattern` matches any of them."""
+
+    slug: str
+    pattern: re.Pattern[str]
+    href: str
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def word_pattern(words: list[str]) -> re.Pattern[str] | None:
+    """Whole-word, case-insensitive; scripts written without spaces match inside longer runs."""
+    parts = []
+    for word in sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True):
+        escaped = re.escape(word)
+        parts.append(escaped if _CJK.search(word) else rf"(?<!\w){escaped}(?!\w)")
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+@dataclass(frozen=True)
+class RenderedInline:
+    html: str
+    sentences: tuple[str, ...]  # plain text of each sentence, as spoken and captioned
+
+
+def _xhtml_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "linkify": False, "typographer": False})
+
+
+_PARSERS: dict[bool, MarkdownIt] = {}
+
+
+def _parser_for(xhtml: bool) -> MarkdownIt:
+    if xhtml not in _PARSERS:
+        _PARSERS[xhtml] = _xhtml_parser() if xhtml else rendering_parser()
+    return _PARSERS[xhtml]
+
+
+def _text_token(content: str) -> Token:
+    return Token("text", "", 0, content=content)
+
+
+def _raw(content: str) -> Token:
+    return Token("html_inline", "", 0, content=content)
+
+
+def _attr_escape(value: str) -> str:
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _link_glossary(tokens: list[Token], glossary: list[GlossaryLink], linked: set[str]) -> list[Token]:
+    """Link the first mention of each glossary term on the page (not inside an existing link)."""
+    if not glossary:
+        return tokens
+    out: list[Token] = []
+    depth = 0
+    for tok in tokens:
+        if tok.type == "link_open":
+            depth += 1
+        elif tok.type == "link_close":
+            depth -= 1
+        if tok.type != "text" or depth:
+            out.append(tok)
+            continue
+        pending = [tok.content]
+        result: list[Token] = []
+        while pending:
+            text = pending.pop(0)
+            best = None
+            for entry in glossary:
+                if entry.slug in linked:
+                    continue
+                match = entry.pattern.search(text)
+                if match and (best is None or match.start() < best[1].start()):
+                    best = (entry, match)
+            if best is None:
+                result.append(_text_token(text))
+                continue
+            entry, match = best
+            linked.add(entry.slug)
+            if match.start():
+                result.append(_text_token(text[: match.start()]))
+            link = Token("link_open", "a", 1, attrs={"href": entry.href, "class": "term"})
+            result.extend([link, _text_token(match.group(0)), Token("link_close", "a", -1)])
+            if match.end() < len(text):
+                pending.insert(0, text[match.end():])
+        out.extend(result)
+    return out
+
+
+def render_inline(text: str, language: str, *, sentence_prefix: str | None = None,
+                  resolve_link: "callable[[str], str] | None" = None,
+                  glossary: list[GlossaryLink] | None = None, linked: set[str] | None = None,
+                  timings: dict[str, tuple[float, float]] | None = None, xhtml: bool = False) -> RenderedInline:
+    """Inline Markdown -> safe HTML, each sentence wrapped in a span when `sentence_prefix` is given.
+
+    Raw HTML in `text` is escaped (the parser runs with html off); links with unsafe schemes are dropped
+    by markdown-it's validator; markup open across a sentence boundary is closed and reopened so every
+    sentence span is well formed.
+    """
+    md = _parser_for(xhtml)
+    parsed = md.parseInline(text)
+    tokens = list(parsed[0].children or []) if parsed else []
+    for tok in tokens:
+        if tok.type == "link_open" and resolve_link is not None:
+            tok.attrs["href"] = resolve_link(str(tok.attrs.get("href", "")))
+    if glossary:
+        tokens = _link_glossary(tokens, glossary, linked if linked is not None else set())
+
+    plain = "".join(t.content if t.type in ("text", "code_inline") else " " if t.type in ("softbreak", "hardbreak")
+                    else "" for t in tokens)
+    spans = split_sentences_cached(plain, language)
+    sentences = tuple(plain[a:b] for a, b in spans)
+    if sentence_prefix is None or not spans:
+        return RenderedInline(md.renderer.render(tokens, md.options, {}), sentences)
+
+    out: list[Token] = []
+    open_stack: list[Token] = []
+    offset = 0
+    index = 0  # sentence being filled
+    in_sentence = False
+
+    def open_sentence() -> None:
+        nonlocal in_sentence
+        sid = f"{sentence_prefix}_s{index + 1}"
+        attrs = f' class="s" id="{_attr_escape(sid)}"'
+        if timings and sid in timings:
+            begin, end = timings[sid]
+            attrs += f' data-begin="{begin:.3f}" data-end="{end:.3f}"'
+        out.append(_raw(f"<span{attrs}>"))
+        for opener in open_stack:
+            out.append(opener)
+        in_sentence = True
+
+    def close_sentence() -> None:
+        nonlocal in_sentence, index
+        for opener in reversed(open_stack):
+            out.append(Token(opener.type.replace("_open", "_close"), opener.tag, -1))
+        out.append(_raw("</span>"))
+        in_sentence = False
+        index += 1
+
+    for tok in tokens:
+        if tok.type.endswith("_open"):
+            if not in_sentence and index < len(spans) and offset >= spans[index][0]:
+                open_sentence()
+            open_stack.append(tok)
+            if in_sentence:
+                out.append(tok)
+            continue
+        if tok.type.endswith("_close"):
+            if open_stack:
+                open_stack.pop()
+            if in_sentence:
+                out.append(tok)  # outside a sentence, close_sentence() already closed it
+            continue
+        content = tok.content if tok.type in ("text", "code_inline") else " " if tok.type in (
+            "softbreak", "hardbreak") else ""
+        if not content:
+            out.append(tok)
+            continue
+        pos = 0
+        while pos < len(content):
+            if not in_sentence and index < len(spans) and offset + pos >= spans[index][0]:
+                open_sentence()
+            if in_sentence:
+                limit = spans[index][1]
+            else:
+                limit = spans[index][0] if index < len(spans) else offset + len(content)
+            take = max(min(len(content), limit - offset), pos + 1)
+            piece = content[pos:take]
+            if tok.type == "code_inline":
+                out.append(Token("code_inline", "code", 0, content=piece, markup=tok.markup))
+            else:
+                out.append(_text_token(piece))
+            pos = take
+            if in_sentence and offset + pos >= spans[index][1]:
+                close_sentence()
+        offset += len(content)
+    if in_sentence:
+        close_sentence()
+    return RenderedInline(md.renderer.render(out, md.options, {}), sentences)
+
+
+@lru_cache(maxsize=4096)
+def _split_cached(plain: str, language: str) -> tuple[tuple[int, int], ...]:
+    from .sentences import split_sentences
+    return tuple(split_sentences(plain, language))
+
+
+def split_sentences_cached(plain: str, language: str) -> tuple[tuple[int, int], ...]:
+    return _split_cached(plain, language)

@@ -1,0 +1,179 @@
+"""`audio-build build`: plan from content hashes, run the stages, publish one atomic generation.
+
+Read top to bottom, this is the whole build: inputs -> localized documents -> audio -> pages ->
+downloads -> manifest. Each stage lives in its own module; this one only wires them together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Config, LocaleConfig
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+@dataclass
+class BuildOptions:
+    audio: bool = True
+    engine: str | None = None  # overrides every locale's engine
+    jobs: int | None = None
+    strict: bool = False
+    locales: Sequence[str] = ()
+    executor: str = "local"
+    scheduler: str | None = None
+    progress: bool | None = None  # None: only when stderr is a terminal
+
+
+@dataclass
+class BuildSummary:
+    locales: list[str] = field(default_factory=list)
+    pages: int = 0
+    outputs: int = 0
+    written: int = 0
+    kept: int = 0
+    removed: int = 0
+    clips_synthesized: int = 0
+    clips_cached: int = 0
+    audio_seconds: float = 0.0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    nothing_to_do: bool = False
+
+
+# ----------------------------------------------------------------------------------- input hashing
+
+def _hash_files(paths: Sequence[Path], root: Path) -> dict[str, str]:
+    hashes = {}
+    for path in sorted(paths):
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        hashes[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def input_fingerprint(config: Config, options: BuildOptions) -> dict[str, Any]:
+    """Every input the build reads, by content hash: equal fingerprints mean nothing to do."""
+    files: list[Path] = []
+    if config.path is not None:
+        files.append(config.path)
+    files.extend(config.content_dir.rglob("*.md"))
+    for loc in config.locales:
+        folder = config.locales_dir / loc.info.folder
+        if folder.is_dir():
+            files.extend(folder.glob("LC_MESSAGES/*.po"))
+            files.extend(folder.glob("*.pls"))
+    package_files = [p for p in (PACKAGE_DIR / "templates").iterdir() if p.is_file()]
+    package_files += [p for p in (PACKAGE_DIR / "static").iterdir() if p.is_file()]
+    package_files += [p for p in PACKAGE_DIR.glob("*.py")]
+    return {
+        "audio-build": __version__,
+        "options": {"audio": options.audio, "engine": options.engine, "strict": options.strict,
+                    "locales": sorted(options.locales)},
+        "files": _hash_files(files, config.root),
+        "package": hashlib.sha256(json.dumps(_hash_files(package_files, PACKAGE_DIR),
+                                             sort_keys=True).encode()).hexdigest(),
+    }
+
+
+# -------------------------------------------------------------------------------------------- build
+
+def selected_locales(config: Config, codes: Sequence[str]) -> list[LocaleConfig]:
+    if not codes:
+        return list(config.locales)
+    chosen = [config.locale(code) for code in codes]
+    return chosen
+
+
+def build(config: Config, options: BuildOptions, log: Callable[[str], None] = lambda m: None) -> BuildSummary:
+    from .output import publish, read_manifest
+
+    started = time.perf_counter()
+    summary = BuildSummary()
+    fingerprint = input_fingerprint(config, options)
+    manifest = read_manifest(config.output_dir)
+    if manifest.get("inputs", {}).get("fingerprint") == fingerprint:
+        summary.nothing_to_do = True
+        summary.outputs = len(manifest.get("outputs", {}))
+        summary.kept = summary.outputs
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    outputs, inputs_by_output = _produce(config, options, summary, log)
+    inputs = {"fingerprint": fingerprint, "by_output": inputs_by_output}
+    result = publish(config.output_dir, outputs, inputs)
+    summary.outputs = len(outputs)
+    summary.written = result.written
+    summary.kept = result.kept
+    summary.removed = result.removed
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
+             log: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, Any]]:
+    from .content import load_corpus
+    from .localize import load_strings, localize
+    from .output import Output
+    from .pages import LocaleSite, SiteRenderer, static_files
+    from .ui import Interface
+    from .extract import SITE_DOMAIN
+
+    corpus = load_corpus(config.content_dir, config.root)
+    locales = selected_locales(config, options.locales)
+    if config.source.tag not in {loc.tag for loc in locales}:
+        locales = [config.locale(config.source.tag), *locales]
+    sites: dict[str, LocaleSite] = {}
+    for loc in locales:
+        info = loc.info
+        ui_strings, _ = load_strings(config.locales_dir, info, SITE_DOMAIN) if info.tag != config.source.tag \
+            else ({}, None)
+        docs = {}
+        for doc in corpus.documents:
+            strings, _ = load_strings(config.locales_dir, info, doc.domain) if info.tag != config.source.tag \
+                else ({}, None)
+            local = localize(doc, info, config.source, strings, config.publish_threshold)
+            summary.warnings.extend(local.warnings)
+            if local.published:
+                docs[(doc.kind, doc.slug)] = local
+            else:
+                summary.warnings.append(
+                    f"{doc.path}: {info.tag}: not published ({local.percent:.0f}% translated, "
+                    f"threshold {config.publish_threshold:g}%)")
+        sites[info.tag] = LocaleSite(info=info, ui=Interface(ui_strings, info.tag, config.source.tag, info.language),
+                                     docs=docs, audio_available=False)
+        summary.locales.append(info.tag)
+
+    renderer = SiteRenderer(config.title, config.source, corpus, sites)
+    outputs: dict[str, Any] = {}
+    for path, data in static_files().items():
+        outputs[path] = Output.of_bytes(data)
+    for site in sites.values():
+        for path, data in renderer.render_locale(site).items():
+            outputs[path] = Output.of_bytes(data)
+            summary.pages += 1
+    path, data = renderer.chooser()
+    outputs[path] = Output.of_bytes(data)
+    summary.pages += 1
+    return outputs, {}
+
+
+def print_summary(summary: BuildSummary, stream: Any = sys.stderr) -> None:
+    if summary.nothing_to_do:
+        print(f"nothing to do: {summary.outputs} outputs are up to date ({summary.seconds:.2f} s)", file=stream)
+        return
+    minutes = summary.audio_seconds / 60
+    print(f"built {len(summary.locales)} locales, {summary.pages} pages, {summary.outputs} files "
+          f"({summary.written} written, {summary.kept} unchanged, {summary.removed} removed); "
+          f"clips: {summary.clips_synthesized} synthesized, {summary.clips_cached} cached; "
+          f"{minutes:.1f} min of audio; {summary.seconds:.1f} s", file=stream)
