@@ -122,7 +122,9 @@ def build(config: Config, options: BuildOptions, log: Callable[[str], None] = la
 
 def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
              log: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, Any]]:
-    from .content import load_corpus
+    from .content import TERM, load_corpus
+    from .lexicon import lexicon_path, read_lexicon
+    from .markup import plain_text
     from .localize import load_strings, localize
     from .output import Output
     from .pages import LocaleSite, SiteRenderer, static_files
@@ -150,12 +152,18 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
                 summary.warnings.append(
                     f"{doc.path}: {info.tag}: not published ({local.percent:.0f}% translated, "
                     f"threshold {config.publish_threshold:g}%)")
+        lexicon = read_lexicon(lexicon_path(config.locales_dir, info.folder))
+        ipa = {doc.slug: found for (kind, _), doc in docs.items() if kind == TERM
+               for found in [lexicon.ipa_for(plain_text(doc.title.text))] if found}
         sites[info.tag] = LocaleSite(info=info, ui=Interface(ui_strings, info.tag, config.source.tag, info.language),
-                                     docs=docs, audio_available=False)
+                                     docs=docs, audio_available=False, ipa=ipa)
         summary.locales.append(info.tag)
 
-    renderer = SiteRenderer(config.title, config.source, corpus, sites)
     outputs: dict[str, Any] = {}
+    if options.audio:
+        _narrate(config, options, locales, sites, outputs, summary)
+
+    renderer = SiteRenderer(config.title, config.source, corpus, sites)
     for path, data in static_files().items():
         outputs[path] = Output.of_bytes(data)
     for site in sites.values():
@@ -166,6 +174,68 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
     outputs[path] = Output.of_bytes(data)
     summary.pages += 1
     return outputs, {}
+
+
+def _narrate(config: Config, options: BuildOptions, locales: list[LocaleConfig], sites: dict[str, Any],
+             outputs: dict[str, Any], summary: BuildSummary) -> None:
+    """Plan and run the audio jobs, then hand each locale's results to its pages."""
+    from . import narration, paths
+    from .errors import AudioBuildError
+    from .output import Output
+    from .pages import AudioOutput
+
+    plan = narration.plan(config, locales, {tag: site.docs for tag, site in sites.items()}, options.engine,
+                          title=lambda tag: str(sites[tag].ui.pgettext("site title", config.title)))
+    narration.check_strict(plan, options.strict)
+    summary.warnings.extend(plan.warnings)
+    results = narration.run(plan.jobs, options.jobs, options.executor, options.scheduler, options.progress)
+    errors = narration.first_errors(results)
+    if errors:
+        raise AudioBuildError("audio failed (finished clips are kept in the cache; run the build again to retry "
+                              "only what failed):\n  " + "\n  ".join(errors))
+    unavailable: dict[str, str] = {}
+    for result in results:
+        summary.clips_synthesized += result.synthesized
+        summary.clips_cached += result.cached
+        if result.unavailable:
+            unavailable.setdefault(result.locale, result.error)
+    for tag, reason in unavailable.items():
+        if options.strict:
+            raise AudioBuildError(f"--strict: no audio for {tag}: {reason}")
+        summary.warnings.append(f"{tag}: no audio: {reason}")
+    for job, result in zip(plan.jobs, results):
+        site = sites[job.locale]
+        if result.locale in unavailable or result.mp3 is None:
+            continue
+        summary.audio_seconds += result.duration
+        kind_slug = _job_document(job.name)
+        if kind_slug[0] == "pronunciation":
+            clip_path = paths.term_clip(job.locale, kind_slug[1])
+            outputs[clip_path] = Output.of_file(Path(result.mp3), result.sha256)
+            site.term_clips[kind_slug[1]] = clip_path
+            continue
+        kind, slug = kind_slug
+        mp3 = paths.doc_audio(job.locale, kind, slug, "mp3")
+        vtt = paths.doc_audio(job.locale, kind, slug, "vtt")
+        sync = paths.doc_audio(job.locale, kind, slug, "json")
+        outputs[mp3] = Output.of_file(Path(result.mp3), result.sha256)
+        outputs[vtt] = Output.of_bytes(result.vtt)
+        outputs[sync] = Output.of_bytes(result.sync)
+        site.audio[(kind, slug)] = AudioOutput(mp3=mp3, vtt=vtt, size=result.size, duration=result.duration,
+                                               timings=result.timings, chapters=result.chapters)
+    for tag, site in sites.items():
+        voice = plan.voices.get(tag)
+        site.audio_available = bool(voice and voice.voice) and tag not in unavailable
+
+
+def _job_document(name: str) -> tuple[str, str]:
+    """'es/slug' -> (article, slug); 'es/glossary/slug' -> (term, slug); 'es/pronunciation/slug'."""
+    from .content import ARTICLE, TERM
+
+    parts = name.split("/")
+    if len(parts) == 2:
+        return ARTICLE, parts[1]
+    return (TERM if parts[1] == "glossary" else "pronunciation"), parts[2]
 
 
 def print_summary(summary: BuildSummary, stream: Any = sys.stderr) -> None:

