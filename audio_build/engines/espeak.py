@@ -32,7 +32,7 @@ PREFERRED = {"en": "en-us", "es": "es-419", "zh": "cmn", "pt": "pt-br", "fr": "f
 
 def sanitize(text: str) -> str:
     """Text from a catalog must never become engine markup: `[[`/`]]` would switch to phoneme input."""
-    return text.replace("[[", "[ [").replace("]]", "] ]").replace("\x00", " ")
+    return text.replace("[", "(").replace("]", ")").replace("\x00", " ")
 
 
 class EspeakEngine:
