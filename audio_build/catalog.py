@@ -195,11 +195,35 @@ def _header_line(text: str, field: str) -> int:
 
 # ----------------------------------------------------------------------------------------- writing
 
+# GNU gettext's own header order (msginit, msgmerge): writing it this way keeps msgmerge from reordering.
+_GNU_HEADER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+                     "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
+                     "Content-Transfer-Encoding", "Plural-Forms")
+
+
+def _gnu_header(data: bytes) -> bytes:
+    start = data.find(b'msgid ""\nmsgstr ""\n')
+    if start < 0:
+        return data
+    body_start = start + len(b'msgid ""\nmsgstr ""\n')
+    end = data.find(b"\n\n", body_start)
+    end = len(data) if end < 0 else end + 1
+    lines = data[body_start:end].decode("utf-8").splitlines()
+    fields = {}
+    for line in lines:
+        match = re.match(r'^"([A-Za-z-]+):', line)
+        fields[match.group(1) if match else line] = line
+    if "Content-Type" in fields:
+        fields["Content-Type"] = fields["Content-Type"].replace("charset=utf-8", "charset=UTF-8")
+    ordered = [fields.pop(name) for name in _GNU_HEADER_ORDER if name in fields] + list(fields.values())
+    return data[:body_start] + ("\n".join(ordered) + "\n").encode("utf-8") + data[end:]
+
+
 def serialize(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=PO_WIDTH, omit_header=False, sort_output=False,
              ignore_obsolete=False, include_previous=True)
-    return buffer.getvalue()
+    return _gnu_header(buffer.getvalue())
 
 
 def write_catalog(path: Path, catalog: Catalog) -> bool:
@@ -218,14 +242,6 @@ def build_template(domain: str, messages: Sequence[Message], project: str,
         catalog.add(message.msgid, string="", locations=list(message.locations),
                     auto_comments=list(message.comments), context=message.context)
     return catalog
-
-
-def same_messages(a: Catalog, b: Catalog) -> bool:
-    """Templates equal but for their creation date: decides whether a .pot needs rewriting."""
-    def digest(cat: Catalog) -> list[tuple[object, ...]]:
-        return [(m.id, m.context, tuple(m.locations), tuple(m.auto_comments), tuple(sorted(m.flags)))
-                for m in cat if m.id]
-    return digest(a) == digest(b) and a.header_comment == b.header_comment
 
 
 def new_catalog(template: Catalog, info: LocaleInfo, project: str) -> Catalog:

@@ -26,7 +26,7 @@ from .catalog import (
     new_catalog,
     po_path,
     read_catalog,
-    same_messages,
+    serialize,
     stats,
     template_path,
     write_catalog,
@@ -99,9 +99,11 @@ def extract(config: Config) -> Report:
         if path.exists():
             try:
                 old = read_catalog(path)
-                if same_messages(old, template):
+                template.creation_date = old.creation_date
+                if serialize(template) == path.read_bytes():
                     report.unchanged.append(path)
                     continue
+                template.creation_date = build_template(domain, [], config.title).creation_date
             except CatalogError:
                 pass  # a broken template is generated output: replace it
         write_catalog(path, template)

@@ -1,0 +1,57 @@
+# audio-build: two commands on a fresh machine.
+#   make run    creates .venv, installs audio-build, builds the site (offline espeak voices)
+#   make test   installs the test tools (Chromium, gettext, validators) and runs the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := chromium chromium-driver gettext fonts-noto-core fonts-noto-cjk
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install test-tools system-tools node-tools bench clean lint
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/audio-build build
+
+# ---------------------------------------------------------------------------------------------- tests
+$(VENV)/.test-installed: $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,dask,bench]'
+	touch $@
+
+system-tools:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+node-tools: node_modules/.installed
+
+test-tools: $(VENV)/.test-installed system-tools node-tools
+
+test: test-tools
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.test-installed
+	$(BIN)/pip install --quiet ruff==0.17.5 mypy==2.4.1
+	$(BIN)/ruff check audio_build tests benchmarks
+	$(BIN)/mypy audio_build
+
+bench: $(VENV)/.test-installed system-tools
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf site .site-versions .audio-build-cache .pytest_cache test-artifacts

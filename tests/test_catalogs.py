@@ -1,0 +1,238 @@
+"""The translator workflow through the real CLI, on real catalogs: extract, init, update, compile, check, stats."""
+
+from __future__ import annotations
+
+import gettext
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from audio_build.catalog import read_catalog, write_catalog
+
+from .conftest import Project, translate
+
+MSGFMT = shutil.which("msgfmt")
+needs_gettext = pytest.mark.skipif(MSGFMT is None, reason="GNU gettext is installed by `make test`")
+
+
+def entries(path: Path) -> dict[tuple[str, str | None], object]:
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    return {(m.id, m.context): m for m in catalog if m.id}
+
+
+def test_extract_writes_one_template_per_document_and_site(project: Project) -> None:
+    project.cli("extract")
+    names = sorted(p.name for p in (project.root / "locales").glob("*.pot"))
+    assert names == ["blood-tests.pot", "glossary-phlebotomy.pot", "site.pot"]
+    article = (project.root / "locales" / "blood-tests.pot").read_text(encoding="utf-8")
+    # one message per block, inline Markdown kept, locations point at the source line
+    assert '#: content/blood-tests.md:12\nmsgid ""\n"A blood test uses a small sample of blood. A **phlebotomist** takes the "' in article
+    assert "#: content/blood-tests.md:2\nmsgid \"Blood tests\"" in article
+    assert "#. Keep the **bold** markers around the matching words." in article
+    assert "#. Glossary terms here: phlebotomy." in article
+    assert "#. Item of a bulleted list." in article
+    # references are citations: never sent to translators
+    assert "Example Health" not in article
+    term = entries(project.root / "locales" / "glossary-phlebotomy.pot")
+    assert ("fluh-BOT-uh-mee", "respelling") in term
+    assert ("noun", "part of speech") in term
+    assert ("phlebotomy, phlebotomist", "link words") in term
+    site = entries(project.root / "locales" / "site.pot")
+    assert ("Skip to main content", None) in site
+    assert ("Test Health Library", "site title") in site
+
+
+def test_extract_twice_rewrites_nothing(project: Project) -> None:
+    project.cli("extract")
+    before = {p: p.stat().st_mtime_ns for p in (project.root / "locales").glob("*.pot")}
+    result = project.cli("extract")
+    assert "already up to date" in result.output
+    assert {p: p.stat().st_mtime_ns for p in (project.root / "locales").glob("*.pot")} == before
+
+
+def test_pybabel_extract_yields_the_same_messages(project: Project) -> None:
+    """The registered Babel extractor plugin gives pybabel exactly what audio-build extract writes."""
+    project.cli("extract")
+    project.write("babel.cfg", "[audio_build: content/**.md]\n")
+    pybabel = Path(sys.executable).parent / "pybabel"
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-o", "all.pot", "."], cwd=project.root,
+                   check=True, capture_output=True)
+    ours: dict[tuple[str, str | None], tuple[object, ...]] = {}
+    for domain in ("blood-tests", "glossary-phlebotomy"):
+        for key, message in entries(project.root / "locales" / f"{domain}.pot").items():
+            ours[key] = (sorted(message.locations), " ".join(message.auto_comments))  # type: ignore[attr-defined]
+    # comments compared unwrapped: pybabel wraps at 76 columns, audio-build at msgmerge's 79
+    theirs = {key: (sorted(m.locations), " ".join(m.auto_comments))  # type: ignore[attr-defined]
+              for key, m in entries(project.root / "all.pot").items()}
+    assert theirs == ours
+
+
+@needs_gettext
+def test_init_writes_a_correct_header_that_msgfmt_accepts(project: Project) -> None:
+    project.write("audio-build.toml", (project.root / "audio-build.toml").read_text().replace(
+        '["en", "es"]', '["en", "es", "ru", "pt-BR"]'))
+    project.cli("extract")
+    project.cli("init", "-l", "ru", "-l", "pt-BR")
+    ru = (project.root / "locales/ru/LC_MESSAGES/blood-tests.po").read_text(encoding="utf-8")
+    assert '"Language: ru\\n"' in ru
+    assert "nplurals=3;" in ru
+    assert '"Content-Type: text/plain; charset=UTF-8\\n"' in ru
+    assert '"Language: pt_BR\\n"' in (project.root / "locales/pt_BR/LC_MESSAGES/site.po").read_text(encoding="utf-8")
+    for po in (project.root / "locales").rglob("*.po"):
+        proc = subprocess.run([MSGFMT, "-c", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+        assert proc.returncode == 0 and proc.stderr == "", f"{po}: {proc.stderr}"
+    again = project.cli("init", "-l", "ru")
+    assert "already exists" in again.output
+
+
+def test_update_never_loses_a_translation(project: Project) -> None:
+    project.cli("extract")
+    project.cli("update")
+    po = project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    translate(project, "es", {"You sit in a chair.": "Usted se sienta en una silla.",
+                              "The blood goes into a tube.": "La sangre pasa a un tubo."})
+    # change one block, remove another
+    article = project.root / "content/blood-tests.md"
+    text = article.read_text()
+    article.write_text(text.replace("- You sit in a chair.", "- You sit in a comfortable chair.")
+                       .replace("- The blood goes into a tube.\n", ""))
+    project.cli("extract")
+    project.cli("update")
+    raw = po.read_text(encoding="utf-8")
+    changed = entries(po)[("You sit in a comfortable chair.", None)]
+    assert changed.string == "Usted se sienta en una silla."  # type: ignore[attr-defined]
+    assert changed.fuzzy  # type: ignore[attr-defined]
+    assert '#| msgid "You sit in a chair."' in raw
+    assert '#~ msgid "The blood goes into a tube."\n#~ msgstr "La sangre pasa a un tubo."' in raw
+    # the removed block comes back, translated and not fuzzy
+    article.write_text(text)
+    project.cli("extract")
+    project.cli("update")
+    back = entries(po)[("The blood goes into a tube.", None)]
+    assert back.string == "La sangre pasa a un tubo." and not back.fuzzy  # type: ignore[attr-defined]
+    restored = entries(po)[("You sit in a chair.", None)]
+    assert restored.string == "Usted se sienta en una silla." and not restored.fuzzy  # type: ignore[attr-defined]
+
+
+def test_compile_leaves_fuzzy_entries_out(spanish_project: Project) -> None:
+    po = spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    catalog = read_catalog(po)
+    catalog.get("You sit in a chair.").flags.add("fuzzy")  # type: ignore[union-attr]
+    write_catalog(po, catalog)
+    spanish_project.cli("compile")
+    with (po.with_suffix(".mo")).open("rb") as handle:
+        translations = gettext.GNUTranslations(handle)
+    assert translations.gettext("The blood goes into a tube.") == "La sangre pasa a un tubo."
+    assert translations.gettext("You sit in a chair.") == "You sit in a chair."
+
+
+def test_check_is_clean_for_complete_safe_catalogs(spanish_project: Project) -> None:
+    spanish_project.write("audio-build.toml", (spanish_project.root / "audio-build.toml").read_text()
+                          .replace("check_threshold = 100", "check_threshold = 0"))
+    result = spanish_project.cli("check")
+    assert result.output.strip() == "all catalogs are complete and safe to publish"
+
+
+@pytest.mark.parametrize(("msgstr", "problem"), [
+    ("Un análisis usa una muestra. Un flebotomista toma la muestra.", "**bold** markers differ"),
+    ("Un análisis usa una muestra. Un **[flebotomista](https://evil.example)** la toma.", "link targets differ"),
+    ("Un análisis <img src=x onerror=alert(1)> usa una **muestra**.", "raw HTML"),
+    ("Un análisis usa una **muestra** [[h@'loU]].", "speech-engine markup"),
+    ("Un análisis usa una **muestra**\u202e.", "bidirectional control"),
+])
+def test_check_reports_unsafe_translations_with_file_and_line(spanish_project: Project, msgstr: str,
+                                                              problem: str) -> None:
+    source = "A blood test uses a small sample of blood. A **phlebotomist** takes the sample from a vein."
+    translate(spanish_project, "es", {source: msgstr})
+    result = spanish_project.cli("check", expect=1)
+    po = spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    line = next(i for i, text in enumerate(po.read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("msgid") and "A blood test uses" in (text + po.read_text().splitlines()[i]))
+    assert re.search(rf"^{re.escape(str(po))}:{line}: .*{re.escape(problem)}", result.output, re.MULTILINE), \
+        result.output
+
+
+def test_check_reports_header_problems_and_thresholds(spanish_project: Project) -> None:
+    po = spanish_project.root / "locales/es/LC_MESSAGES/site.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('"Language: es\\n"', '"Language: fr\\n"')
+                  .replace("nplurals=2; plural=(n != 1);", "nplurals=3; plural=(n != 1);"), encoding="utf-8")
+    result = spanish_project.cli("check", expect=1)
+    assert re.search(rf"^{re.escape(str(po))}:\d+: Language is 'fr' but the catalog is in the 'es' folder",
+                     result.output, re.MULTILINE)
+    assert re.search(rf"^{re.escape(str(po))}:\d+: Plural-Forms says nplurals=3", result.output, re.MULTILINE)
+    assert re.search(rf"^{re.escape(str(po))}: \d+% translated \(\d+ untranslated, 0 fuzzy\), below the 100% threshold",
+                     result.output, re.MULTILINE)
+
+
+def test_stats_table_and_json(spanish_project: Project) -> None:
+    table = spanish_project.cli("stats").output
+    assert re.search(r"^es\s+blood-tests\s+9\s+0\s+0\s+100\.0%$", table, re.MULTILINE), table
+    data = json.loads(spanish_project.cli("stats", "--format", "json").output)
+    rows = {(r["locale"], r["domain"]): r for r in data["catalogs"]}
+    assert rows[("es", "blood-tests")]["translated"] == 9
+    assert rows[("es", "glossary-phlebotomy")]["percent"] == 100.0
+    site = rows[("es", "site")]
+    assert site["untranslated"] == site["total"] > 10
+
+
+@needs_gettext
+def test_msgmerge_round_trip_only_rewraps(spanish_project: Project, tmp_path: Path) -> None:
+    """A translator who runs GNU msgmerge or msgcat on our catalogs sees no change but wrapping."""
+    for po in (spanish_project.root / "locales/es/LC_MESSAGES").glob("*.po"):
+        pot = spanish_project.root / "locales" / f"{po.stem}.pot"
+        merged = subprocess.run(["msgmerge", "--quiet", "--no-wrap", "--previous", str(po), str(pot)],
+                                capture_output=True, text=True, check=True).stdout
+        ours = subprocess.run(["msgcat", "--no-wrap", str(po)], capture_output=True, text=True, check=True).stdout
+        assert merged == ours, po.name
+        proc = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+        assert proc.returncode == 0 and proc.stderr == ""
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda t: t.replace('msgstr "La sangre pasa a un tubo."', 'msgstr "La sangre pasa a un tubo.'),
+     "unterminated string"),
+    (lambda t: t.replace('msgstr "La sangre pasa a un tubo."', 'msgstr "La sangre \\q pasa."'),
+     "unterminated string or bad escape"),
+    (lambda t: t + '\nmsgid "You sit in a chair."\nmsgstr "otra vez"\n', "duplicate message definition"),
+    (lambda t: t.replace('msgid "You sit in a chair."', 'msgid "You sit in a chair."\nstray words here'),
+     "unexpected text"),
+])
+def test_a_malformed_catalog_names_file_and_line_and_nothing_is_overwritten(spanish_project: Project, damage: object,
+                                                                          message: str) -> None:
+    po = spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    broken = damage(po.read_text(encoding="utf-8"))  # type: ignore[operator]
+    po.write_text(broken, encoding="utf-8")
+    others = {p: p.read_bytes() for p in (spanish_project.root / "locales").rglob("*.po")}
+    (spanish_project.root / "content/blood-tests.md").write_text(
+        (spanish_project.root / "content/blood-tests.md").read_text().replace("small sting", "small pinch"))
+    spanish_project.cli("extract")
+    for command in ("update", "check", "build"):
+        proc = spanish_project.run(command, "--no-audio" if command == "build" else "-q" if command == "update"
+                                   else "--locale=es", expect=1)
+        output = proc.stdout + proc.stderr
+        assert re.search(rf"{re.escape(str(po))}:\d+: .*{re.escape(message)}", output), output
+        assert "Traceback" not in output
+    assert {p: p.read_bytes() for p in (spanish_project.root / "locales").rglob("*.po")} == others
+
+
+def test_crlf_bom_and_no_final_newline_are_accepted(spanish_project: Project) -> None:
+    po = spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    text = po.read_text(encoding="utf-8").rstrip("\n")
+    po.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    spanish_project.write("audio-build.toml", (spanish_project.root / "audio-build.toml").read_text()
+                          .replace("check_threshold = 100", "check_threshold = 0"))
+    assert "complete and safe to publish" in spanish_project.cli("check").output
+    assert entries_of_bytes(po)[("You sit in a chair.", None)] == "Usted se sienta en una silla."
+
+
+def entries_of_bytes(path: Path) -> dict[tuple[str, str | None], str]:
+    catalog = read_catalog(path)
+    return {(m.id, m.context): m.string for m in catalog if m.id}  # type: ignore[misc]
