@@ -169,7 +169,10 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str = "") -
                               path, _table_line(text, f"engines.{name}"))
         _check_table(table, f"engines.{name}", f"engines.{name}", path, text)
 
-    source = locale_info(site.get("source_language", "en"))
+    try:
+        source = locale_info(site.get("source_language", "en"))
+    except ConfigError as exc:
+        raise ConfigError(exc.message, path, _line_of(text, "source_language")) from None
     engine = speech.get("engine", "espeak")
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine '{engine}' (choose one of: {', '.join(ENGINES)})",
@@ -181,6 +184,11 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str = "") -
     codes = publish.get("locales", [source.tag])
     if not codes or not all(isinstance(c, str) for c in codes):
         raise ConfigError("[publish] locales must be a non-empty list of language tags", path, _line_of(text, "locales"))
+    for code in codes:
+        try:
+            locale_info(code)
+        except ConfigError as exc:
+            raise ConfigError(exc.message, path, _line_of(text, "locales")) from None
     if source.tag not in {locale_info(c).tag for c in codes}:
         codes = [source.tag, *codes]
     locales: list[LocaleConfig] = []

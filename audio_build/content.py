@@ -145,8 +145,11 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", 
 
 
 def _parser() -> MarkdownIt:
-    # html=True only so raw HTML shows up as tokens we can refuse with a clear message.
-    return MarkdownIt("commonmark", {"html": True})
+    # html=True and no link validation only so raw HTML and every link show up as tokens we can check
+    # and refuse with a clear message; rendering uses its own safe parser.
+    parser = MarkdownIt("commonmark", {"html": True})
+    parser.validateLink = lambda url: True
+    return parser
 
 
 def slugify(text: str) -> str:
