@@ -161,7 +161,10 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
 
     outputs: dict[str, Any] = {}
     if options.audio:
+        from .downloads import add_downloads
+
         _narrate(config, options, locales, sites, outputs, summary)
+        add_downloads(config, corpus, sites, outputs, config.title)
 
     renderer = SiteRenderer(config.title, config.source, corpus, sites)
     for path, data in static_files().items():

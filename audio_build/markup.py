@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -223,7 +224,7 @@ def _link_glossary(tokens: list[Token], glossary: list[GlossaryLink], linked: se
 
 
 def render_inline(text: str, language: str, *, sentence_prefix: str | None = None,
-                  resolve_link: "callable[[str], str] | None" = None,
+                  resolve_link: Callable[[str], str | None] | None = None,
                   glossary: list[GlossaryLink] | None = None, linked: set[str] | None = None,
                   timings: dict[str, tuple[float, float]] | None = None, xhtml: bool = False) -> RenderedInline:
     """Inline Markdown -> safe HTML, each sentence wrapped in a span when `sentence_prefix` is given.
@@ -235,9 +236,21 @@ def render_inline(text: str, language: str, *, sentence_prefix: str | None = Non
     md = _parser_for(xhtml)
     parsed = md.parseInline(text)
     tokens = list(parsed[0].children or []) if parsed else []
-    for tok in tokens:
-        if tok.type == "link_open" and resolve_link is not None:
-            tok.attrs["href"] = resolve_link(str(tok.attrs.get("href", "")))
+    if resolve_link is not None:
+        kept: list[Token] = []
+        dropped = 0  # links whose target is not reachable here (e.g. an article outside an ebook) become text
+        for tok in tokens:
+            if tok.type == "link_open":
+                target = resolve_link(str(tok.attrs.get("href", "")))
+                if target is None:
+                    dropped += 1
+                    continue
+                tok.attrs["href"] = target
+            elif tok.type == "link_close" and dropped:
+                dropped -= 1
+                continue
+            kept.append(tok)
+        tokens = kept
     if glossary:
         tokens = _link_glossary(tokens, glossary, linked if linked is not None else set())
 

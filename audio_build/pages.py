@@ -23,7 +23,7 @@ from .content import ARTICLE, TERM, Corpus, Reference
 from .locales import LocaleInfo
 from .localize import LocalBlock, LocalizedArticle
 from .markup import GlossaryLink, render_inline, word_pattern
-from .ui import Interface, plain
+from .ui import N_, Interface, plain
 
 STATIC_FILES = ("site.css", "read-along.js")
 STATIC_SOURCE = Path(__file__).parent / "static"
@@ -430,8 +430,8 @@ class SiteRenderer:
         return pages
 
 
-DEFAULT_DISCLAIMER = ("The information on this site should not be used as a substitute for professional medical "
-                      "care or advice. Contact a health care provider if you have questions about your health.")
+DEFAULT_DISCLAIMER = N_("The information on this site should not be used as a substitute for professional medical "
+                        "care or advice. Contact a health care provider if you have questions about your health.")
 
 
 def _strip_tags(html: str) -> str:

@@ -39,8 +39,9 @@ from .files import write_bytes
 from .locales import LocaleInfo, locale_info
 from .markup import translation_problems
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
-UI_KEYWORDS = {"_": None, "gettext": None, "pgettext": ((1, "c"), 2), "ngettext": (1, 2),
+PACKAGE_DIR = Path(__file__).parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+UI_KEYWORDS = {"_": None, "N_": None, "gettext": None, "pgettext": ((1, "c"), 2), "ngettext": (1, 2),
                "npgettext": ((1, "c"), 2, 3)}
 
 
@@ -62,16 +63,19 @@ def site_messages(config: Config) -> list[Message]:
     merged[(config.title, "site title")] = Message(
         config.title, "site title", (("audio-build.toml", 1),),
         ("The site's name, shown at the top of every page and in page titles.",), "site-title")
-    for path in sorted(TEMPLATES_DIR.iterdir()):
-        if path.suffix not in {".html", ".xhtml", ".txt", ".xml", ".opf", ".smil"}:
-            continue
-        options = {"extensions": "", "silent": "false", "trimmed": "true"}
+    sources = [("jinja2", path, f"audio_build/templates/{path.name}") for path in sorted(TEMPLATES_DIR.iterdir())
+               if path.suffix in {".html", ".xhtml", ".txt", ".xml", ".opf", ".smil"}]
+    sources += [("python", path, f"audio_build/{path.name}") for path in sorted(PACKAGE_DIR.glob("*.py"))]
+    for method, path, shown in sources:
+        options = {"extensions": "", "silent": "false", "trimmed": "true"} if method == "jinja2" else {}
         for lineno, text, comments, context in extract_from_file(
-                "jinja2", path, keywords=UI_KEYWORDS, comment_tags=("Translators:",),
+                method, path, keywords=UI_KEYWORDS, comment_tags=("Translators:",),
                 options=options, strip_comment_tags=True):
             msgid = text if isinstance(text, str) else text[0]
+            if not msgid:
+                continue
             key = (msgid, context)
-            location = (f"audio_build/templates/{path.name}", lineno)
+            location = (shown, lineno)
             notes = tuple(comments)
             if key in merged:
                 old = merged[key]

@@ -3,6 +3,10 @@
 Translations are data, never markup: a `UiText` escapes itself when rendered. When a string is not
 translated (or its translation is unsafe), the source text is shown inside `<span lang="en">` so a
 screen reader switches voice; in attributes, templates use `|plain`, which drops that span.
+
+On a right-to-left page the fallback span also says `dir="ltr"` (an isolate, so English punctuation and
+numbers do not jump around Arabic text), and values formatted into a fallback (a duration or a size that
+Babel wrote in the page's language) are marked with the page's language inside it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,23 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from .errors import AudioBuildError
+from .locales import locale_info
 from .markup import translation_problems
+
+
+def direction(tag: str) -> str:
+    """"rtl" or "ltr" for a language tag (unknown tags are taken as left-to-right)."""
+    try:
+        return locale_info(tag).direction
+    except AudioBuildError:
+        return "ltr"
+
+
+def _lang_span(text: Markup | str, lang: str, dir: str) -> Markup:  # noqa: A002
+    if dir:
+        return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, dir, text)
+    return Markup('<span lang="{}">{}</span>').format(lang, text)
 
 
 class UiText(str):
@@ -20,18 +40,28 @@ class UiText(str):
 
     lang: str
     fallback: bool
+    dir: str  # `dir` attribute of the fallback span; "" when the page's direction is the same
+    inner: Markup | None  # the fallback's HTML with formatted values marked in the page's language
 
-    def __new__(cls, value: str, lang: str, fallback: bool) -> UiText:
+    def __new__(cls, value: str, lang: str, fallback: bool, *, dir: str = "",  # noqa: A002
+                inner: Markup | None = None) -> UiText:
         obj = super().__new__(cls, value)
         obj.lang = lang
         obj.fallback = fallback
+        obj.dir = dir
+        obj.inner = inner
         return obj
 
     def __html__(self) -> Markup:
-        text = escape(str.__str__(self))
+        text = self.inner if self.inner is not None else escape(str.__str__(self))
         if self.fallback:
-            return Markup('<span lang="{}">{}</span>').format(self.lang, text)
+            return _lang_span(text, self.lang, self.dir)
         return Markup(text)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark for extraction only"
+    """Marks a string for the `site` catalog where it is defined; it is translated where it is used."""
+    return message
 
 
 def plain(value: Any) -> str:
@@ -49,6 +79,8 @@ class Interface:
         self.source_lang = source_lang
         self._language = language
         self.missing: set[str] = set()
+        self.dir = direction(lang)
+        self._source_dir = direction(source_lang)
 
     def _lookup(self, msgid: str, context: str | None) -> UiText:
         translated = self._strings.get((msgid, context))
@@ -56,7 +88,8 @@ class Interface:
             return UiText(translated, self.lang, False)
         if self.lang != self.source_lang:
             self.missing.add(msgid)
-        return UiText(msgid, self.source_lang, self.lang != self.source_lang)
+        return UiText(msgid, self.source_lang, self.lang != self.source_lang,
+                      dir=self._source_dir if self._source_dir != self.dir else "")
 
     def gettext(self, msgid: str, **values: Any) -> UiText:
         return self._format(self._lookup(msgid, None), values)
@@ -69,15 +102,31 @@ class Interface:
         chosen = self._lookup(singular if n == 1 else plural, None)
         return self._format(chosen, {"n": n, **values})
 
-    @staticmethod
-    def _format(text: UiText, values: Mapping[str, Any]) -> UiText:
+    def _format(self, text: UiText, values: Mapping[str, Any]) -> UiText:
         if not values:
             return text
+        template = str.__str__(text)
         try:
-            formatted = str.__str__(text).format_map({k: plain(v) for k, v in values.items()})
+            formatted = template.format_map({k: plain(v) for k, v in values.items()})
         except (KeyError, IndexError, ValueError):
-            formatted = str.__str__(text)
-        return UiText(formatted, text.lang, text.fallback)
+            return UiText(template, text.lang, text.fallback, dir=text.dir)
+        inner = None
+        if text.fallback:
+            # "Length: {duration}" is English, but Babel wrote the duration in the page's language.
+            marked = {k: self._mark(v) for k, v in values.items()}
+            inner = escape(template).format_map(marked)
+        return UiText(formatted, text.lang, text.fallback, dir=text.dir, inner=inner)
+
+    def _mark(self, value: Any) -> Markup | str:
+        if isinstance(value, UiText):
+            return value.__html__() if value.fallback else _lang_span(value.__html__(), self.lang, self._value_dir)
+        if isinstance(value, str) and value.strip():
+            return _lang_span(plain(value), self.lang, self._value_dir)
+        return plain(value)
+
+    @property
+    def _value_dir(self) -> str:
+        return self.dir if self.dir != self._source_dir else ""
 
     def functions(self) -> dict[str, Any]:
         return {"_": self.gettext, "gettext": self.gettext, "pgettext": self.pgettext, "ngettext": self.ngettext}

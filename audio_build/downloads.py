@@ -1,0 +1,149 @@
+"""Downloads: an EPUB per article, an EPUB per locale with everything, and an offline ZIP per locale.
+
+Each download is built into the cache under a key of everything that shapes its bytes, so rebuilding an
+unchanged one costs a hash, and a large library's bundles are streamed to disk, never held in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import hashlib
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from . import paths
+from .archive import write_zip
+from .cache import Cache, key_of
+from .config import Config
+from .content import ARTICLE, TERM, Corpus
+from .epub import Book, article_book_keys, book_documents
+from .files import write_bytes
+from .lexicon import EMPTY, Lexicon, lexicon_path, read_lexicon, serialize
+from .localize import LocalizedArticle
+from .output import Output, file_sha256
+from .pages import DEFAULT_DISCLAIMER, Download, LocaleSite, SiteRenderer, static_files
+from .ui import plain
+
+DOWNLOADS_CODE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in
+                                          ("downloads.py", "epub.py", "archive.py", "markup.py"))
+                                + b"".join(p.read_bytes() for p in sorted((Path(__file__).parent / "templates")
+                                                                          .glob("epub_*")))).hexdigest()[:16]
+
+
+def _words(doc: LocalizedArticle) -> list[str]:
+    field = doc.field("link_words")
+    return [w.strip() for w in (field.text if field else doc.title.text).split(",") if w.strip()]
+
+
+def _lexicon_bytes(config: Config, site: LocaleSite) -> bytes:
+    lexicon = read_lexicon(lexicon_path(config.locales_dir, site.info.folder))
+    if lexicon is EMPTY:
+        lexicon = Lexicon(language=site.info.tag, lexemes=())
+    return serialize(lexicon)
+
+
+def _cached_file(cache: Cache, key: str, suffix: str, make: Any) -> Path:
+    found = cache.load_file(key, suffix)
+    if found is not None:
+        return found
+    return cache.store_file(key, suffix, make())
+
+
+def add_downloads(config: Config, corpus: Corpus, sites: Mapping[str, LocaleSite], outputs: dict[str, Output],
+                  title: str) -> None:
+    """Build every download, add it to `outputs`, and tell each locale's pages what to link."""
+    cache = Cache(config.cache_dir)
+    for tag, site in sites.items():
+        if not site.docs:
+            continue
+        lexicon = _lexicon_bytes(config, site)
+        media: dict[tuple[str, str], Path] = {}
+        for (kind, slug), audio in site.audio.items():
+            output = outputs.get(audio.mp3)
+            if output is not None and output.source is not None:
+                media[(kind, slug)] = output.source
+        site_title = plain(site.ui.pgettext("site title", config.title))
+        disclaimer = plain(site.ui.gettext(DEFAULT_DISCLAIMER))
+        ui_state = sorted((k, v) for k, v in site.ui._strings.items())  # the interface words a book shows
+
+        def book(keys: list[tuple[str, str]], book_title: str, seed: str) -> Path:
+            documents = book_documents(site.docs, site.audio, media, site.ipa, keys)
+            key = key_of("epub", DOWNLOADS_CODE, tag, seed, book_title, site_title, config.publisher, disclaimer,
+                         [repr(d.local) for d in documents], [repr(d.audio) for d in documents],
+                         [outputs[site.audio[(d.local.kind, d.local.slug)].mp3].sha256 if d.mp3 else ""
+                          for d in documents], hashlib.sha256(lexicon).hexdigest(), ui_state)
+            return _cached_file(cache, key, ".epub", lambda: Book(
+                title=book_title, site_title=site_title, locale=site.info, ui=site.ui, publisher=config.publisher,
+                documents=documents, lexicon=lexicon, identifier_seed=f"audio-build:{title}:{tag}:{seed}",
+                disclaimer=disclaimer).build())
+
+        for (kind, slug), doc in sorted(site.docs.items()):
+            if kind != ARTICLE:
+                continue
+            path = paths.doc_audio(tag, kind, slug, "epub")
+            output = Output.of_file(book(article_book_keys(doc, site.docs, _words), plain(doc.title.text), slug))
+            outputs[path] = output
+            site.downloads[(kind, slug)] = [Download(path, "epub", output.size, tag)]
+        everything = [k for k in sorted(site.docs) if k[0] == ARTICLE] + [k for k in sorted(site.docs) if k[0] == TERM]
+        collection = paths.locale_epub(tag)
+        outputs[collection] = Output.of_file(book(everything, site_title, "all"))
+        site.locale_downloads = [Download(collection, "epub", outputs[collection].size, tag)]
+
+        bundle_path = paths.bundle(tag)
+        outputs[bundle_path] = Output.of_file(_bundle(config, corpus, sites, site, outputs, cache, title))
+        site.locale_downloads.append(Download(bundle_path, "zip", outputs[bundle_path].size, tag))
+
+
+def _text_environment() -> Environment:
+    env = Environment(loader=PackageLoader("audio_build", "templates"), autoescape=False, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["plain"] = plain
+    return env
+
+
+def _bundle(config: Config, corpus: Corpus, sites: Mapping[str, LocaleSite], site: LocaleSite,
+            outputs: Mapping[str, Output], cache: Cache, title: str) -> Path:
+    """One locale, offline: its pages (without links to other languages), media, books, a README."""
+    tag = site.info.tag
+    offline = dataclasses.replace(site, locale_downloads=[d for d in site.locale_downloads if d.kind != "zip"])
+    renderer = SiteRenderer(config.title, config.source, corpus, {tag: offline}, bundle_tag=tag)
+    pages = renderer.render_locale(offline)
+    ui = site.ui.functions()
+    site_title = site.ui.pgettext("site title", config.title)
+    disclaimer = site.ui.gettext(DEFAULT_DISCLAIMER)
+    index = renderer.env.get_template("bundle_index.html").render(
+        locale=site.info, site_title=site_title, start_href=paths.locale_index(tag), disclaimer=disclaimer,
+        **ui).encode("utf-8")
+    readme = _text_environment().get_template("bundle_readme.txt").render(
+        locale=site.info, site_title=plain(site_title), disclaimer=plain(disclaimer),
+        audio_available=site.audio_available, **ui).encode("utf-8")
+    entries: list[tuple[str, bytes | Path]] = [("index.html", index), ("README.txt", readme)]
+    entries += sorted(static_files().items())
+    media = {rel: out for rel, out in outputs.items() if rel.startswith(f"{tag}/") and rel not in pages}
+    for rel in sorted(set(pages) | set(media)):
+        if rel in pages:
+            entries.append((rel, pages[rel]))
+        else:
+            out = media[rel]
+            entries.append((rel, out.source if out.source is not None else (out.data or b"")))
+    digest = key_of("bundle", DOWNLOADS_CODE, [(name, hashlib.sha256(data).hexdigest() if isinstance(data, bytes)
+                                               else outputs[name].sha256) for name, data in entries])
+    found = cache.load_file(digest, ".zip")
+    if found is not None:
+        return found
+    updated = max(doc.article.updated for doc in site.docs.values())
+    target = cache.file_path(digest, ".zip")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".bundle-", suffix=".tmp", delete=False) as handle:
+        write_zip(handle, entries, updated)
+        temp = Path(handle.name)
+    sha = file_sha256(temp)
+    os.chmod(temp, 0o644)
+    temp.replace(target)
+    write_bytes(target.with_name(target.name + ".sha256"), sha.encode(), only_if_changed=False)
+    return target
