@@ -232,3 +232,51 @@ def build(project: str | None, locales: Sequence[str], engine: str | None, no_au
         if len(summary.warnings) > len(shown):
             click.echo(f"... and {len(summary.warnings) - len(shown)} more warnings (use --verbose)", err=True)
         print_summary(summary)
+
+
+@main.command()
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default keeps the preview on this computer).")
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--no-audio", is_flag=True, help="Rebuild pages only, for speed while editing.")
+@click.option("--no-watch", is_flag=True, help="Serve the current site without rebuilding on changes.")
+@friendly
+def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: bool) -> None:
+    """Preview the site locally, rebuilding when a source file, catalog or lexicon is saved."""
+    import threading
+
+    from .build import BuildOptions, build as run, print_summary
+    from .serve import address_of, make_server, watch
+
+    config = _load(project)
+    options = BuildOptions(audio=not no_audio and config.audio, progress=False)
+
+    def rebuild() -> None:
+        try:
+            with project_lock(config.root, wait=600):
+                summary = run(config, options)
+            for warning in summary.warnings[:5]:
+                click.echo(f"warning: {warning}", err=True)
+            print_summary(summary)
+        except AudioBuildError as exc:
+            click.echo(f"error: {exc} (still serving the previous build)", err=True)
+
+    if not no_watch or not config.output_dir.exists():
+        rebuild()
+    try:
+        server = make_server(config.output_dir, host, port)
+    except OSError as exc:
+        raise AudioBuildError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    stop = threading.Event()
+    if not no_watch:
+        watched = [config.content_dir, config.locales_dir] + ([config.path] if config.path else [])
+        threading.Thread(target=watch, args=(watched, rebuild, stop), daemon=True).start()
+    click.echo(f"serving {config.output_dir} at {address_of(server)} (Ctrl+C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()

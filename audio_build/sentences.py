@@ -39,7 +39,9 @@ def _ends_with_abbreviation(before: str, language: str) -> bool:
     word = match.group(1).lower()
     stem = word[:-1] if word.endswith(".") else word
     if len(stem) == 1 and stem.isalpha():
-        return True  # an initial: "J. Smith"
+        # an initial ("J. Smith"), unless it ends a phrase such as "rayos X." or "rayons X."
+        previous = re.search(r"(\S+)\s+\S+$", before)
+        return not (previous and previous.group(1)[:1].islower())
     if stem in _abbreviations(language):
         return True
     two_words = re.search(r"(\S+\s+\S+)\.$", before)

@@ -1,0 +1,169 @@
+"""`audio-build serve`: a local preview for authors and translators.
+
+Serves only the output folder, on 127.0.0.1 by default, with the right MIME types and HTTP range
+requests (so audio seeking works); refuses any path that tries to leave the folder, encoded or not.
+A watcher rebuilds when a source file, catalog, lexicon or the config changes; while it builds, the
+previous site keeps being served (builds switch the site atomically).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+MIME_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json", ".mp3": "audio/mpeg", ".vtt": "text/vtt; charset=utf-8",
+    ".epub": "application/epub+zip", ".pls": "application/pls+xml", ".zip": "application/zip",
+    ".txt": "text/plain; charset=utf-8", ".xml": "application/xml", ".png": "image/png", ".svg": "image/svg+xml",
+}
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def resolve_request_path(root: Path, raw_path: str) -> Path | None:
+    """The file a URL path names inside `root`, or None when it is outside, hidden or malformed."""
+    path = urllib.parse.urlsplit(raw_path).path
+    if "\x00" in path or "\\" in path:
+        return None
+    decoded = urllib.parse.unquote(path, errors="strict") if "%" in path else path
+    if "%" in decoded or "\x00" in decoded or "\\" in decoded:  # double encoding: refuse, never decode twice
+        return None
+    parts = [p for p in decoded.split("/") if p]
+    if any(p in (".", "..") or p.startswith(".") for p in parts):
+        return None
+    normalized = posixpath.normpath("/" + "/".join(parts))
+    base = root.resolve()
+    candidate = (base / normalized.lstrip("/")).resolve()
+    if candidate != base and base not in candidate.parents:
+        return None  # a symlink pointing out of the site
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+def make_handler(output_dir: Path) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "audio-build"
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+            pass
+
+        def do_HEAD(self) -> None:  # noqa: N802 - stdlib naming
+            self._serve(head=True)
+
+        def do_GET(self) -> None:  # noqa: N802
+            self._serve(head=False)
+
+        def _refuse(self, status: HTTPStatus) -> None:
+            body = f"{status.value} {status.phrase}\n".encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _serve(self, head: bool) -> None:
+            try:
+                path = resolve_request_path(output_dir, self.path)
+            except UnicodeDecodeError:
+                path = None
+            if path is None:
+                self._refuse(HTTPStatus.NOT_FOUND)
+                return
+            size = path.stat().st_size
+            start, end = 0, size - 1
+            status = HTTPStatus.OK
+            header = self.headers.get("Range")
+            if header:
+                match = _RANGE.match(header.strip())
+                if not match or (not match.group(1) and not match.group(2)):
+                    self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    self.send_header("Content-Range", f"bytes */{size}")
+                    self.end_headers()
+                    return
+                if match.group(1):
+                    start = int(match.group(1))
+                    end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
+                else:  # suffix range: the last N bytes
+                    start = max(0, size - int(match.group(2)))
+                if start > end or start >= size:
+                    self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    self.send_header("Content-Range", f"bytes */{size}")
+                    self.end_headers()
+                    return
+                status = HTTPStatus.PARTIAL_CONTENT
+            self.send_response(status)
+            self.send_header("Content-Type", MIME_TYPES.get(path.suffix.lower(), "application/octet-stream"))
+            self.send_header("Content-Length", str(end - start + 1))
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            if status == HTTPStatus.PARTIAL_CONTENT:
+                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.end_headers()
+            if head:
+                return
+            with path.open("rb") as handle:
+                handle.seek(start)
+                remaining = end - start + 1
+                while remaining > 0:
+                    chunk = handle.read(min(1 << 16, remaining))
+                    if not chunk:
+                        break
+                    try:
+                        self.wfile.write(chunk)
+                    except (BrokenPipeError, ConnectionResetError):
+                        return
+                    remaining -= len(chunk)
+
+    return Handler
+
+
+def watched_state(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    state = {}
+    for root in paths:
+        if root.is_file():
+            candidates = [root]
+        elif root.is_dir():
+            candidates = [p for p in root.rglob("*") if p.suffix in {".md", ".po", ".pls", ".toml"}]
+        else:
+            candidates = []
+        for path in candidates:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            state[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return state
+
+
+def watch(paths: list[Path], rebuild: Callable[[], None], stop: threading.Event, interval: float = 1.0) -> None:
+    """Poll for saved changes (editors save in many ways; polling sees them all) and rebuild."""
+    last = watched_state(paths)
+    while not stop.wait(interval):
+        current = watched_state(paths)
+        if current != last:
+            time.sleep(0.2)  # let the editor finish writing
+            last = watched_state(paths)
+            rebuild()
+
+
+def make_server(output_dir: Path, host: str, port: int) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), make_handler(output_dir))
+    server.daemon_threads = True
+    return server
+
+
+def address_of(server: ThreadingHTTPServer) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}/"
+
+

@@ -1,0 +1,256 @@
+"""Spoken audio on real files: decoded, measured, tagged, captioned, cached and deterministic."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+import pyloudnorm
+from mutagen.id3 import ID3
+
+from audio_build.audio import LEAD_IN, true_peak_db
+from audio_build.cache import Cache
+from audio_build.config import load_config
+from audio_build.engines import Voice
+from audio_build.engines.espeak import EspeakEngine
+from audio_build.lexicon import apply, lexicon_path, read_lexicon
+
+from .conftest import REPO, Project, translate, SPANISH
+
+pytestmark = pytest.mark.slow
+
+
+def decode(path: Path, rate: int = 22050) -> np.ndarray:
+    raw = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1",
+                          "-ar", str(rate), "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype="<f4").astype(np.float64)
+
+
+def articles_mp3(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.mp3") if "/pronunciation/" not in p.as_posix())
+
+
+class Spans(HTMLParser):
+    """Sentence spans of a page: id -> text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spans: dict[str, str] = {}
+        self._stack: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        sid = values.get("id") if tag == "span" and values.get("class") == "s" else None
+        self._stack.append(sid if tag == "span" else None) if tag == "span" else None
+        if sid:
+            self.spans[sid] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "span" and self._stack:
+            self._stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        for sid in self._stack:
+            if sid:
+                self.spans[sid] += data
+
+
+def parse_vtt(text: str) -> list[tuple[str, float, float, str]]:
+    assert text.startswith("WEBVTT")
+    cues = []
+    for block in text.strip().split("\n\n")[1:]:
+        lines = block.splitlines()
+        if len(lines) < 3:
+            continue
+        match = re.fullmatch(r"(\d+):(\d\d):(\d\d)\.(\d{3}) --> (\d+):(\d\d):(\d\d)\.(\d{3})", lines[1])
+        assert match, lines
+        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, match.groups())
+        cues.append((lines[0], h1 * 3600 + m1 * 60 + s1 + f1 / 1000, h2 * 3600 + m2 * 60 + s2 + f2 / 1000,
+                     " ".join(lines[2:])))
+    return cues
+
+
+def test_every_mp3_is_mono_normalized_and_peak_limited(built_site: Path) -> None:
+    files = sorted(built_site.rglob("*.mp3"))
+    assert len(files) >= 30  # 10 locales with espeak voices x (article, term, pronunciation clip)
+    meter = pyloudnorm.Meter(22050)
+    for path in files:
+        probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)],
+                               capture_output=True, text=True).stderr
+        assert re.search(r"Audio: mp3, 22050 Hz, mono", probe), probe
+        bitrate = int(re.search(r"(\d+) kb/s", probe.split("Audio:")[1]).group(1))  # type: ignore[union-attr]
+        assert 48 <= bitrate <= 64
+        samples = decode(path)
+        if len(samples) / 22050 < 3:  # loudness gating needs a few seconds of speech
+            continue
+        loudness = meter.integrated_loudness(samples)
+        assert -17.0 <= loudness <= -15.0, f"{path}: {loudness:.2f} LUFS"
+        assert true_peak_db(samples) <= -1.0, f"{path}: true peak {true_peak_db(samples):.2f} dBTP"
+
+
+def test_durations_match_clips_plus_pauses(built_site: Path, repo_project: Project) -> None:
+    """Each MP3 lasts what its cached clips and the pauses between them add up to (within 5 %)."""
+    from audio_build import narration
+    from audio_build.build import BuildOptions, selected_locales
+    from audio_build.content import load_corpus
+    from audio_build.localize import load_strings, localize
+
+    config = load_config(repo_project.root / "audio-build.toml")
+    corpus = load_corpus(config.content_dir, config.root)
+    cache = Cache(config.cache_dir)
+    checked = 0
+    for loc in selected_locales(config, ["en", "es", "ar", "zh-Hans"]):
+        docs = {}
+        for doc in corpus.documents:
+            strings, _ = load_strings(config.locales_dir, loc.info, doc.domain) if loc.tag != "en" else ({}, None)
+            docs[(doc.kind, doc.slug)] = localize(doc, loc.info, config.source, strings, 0)
+        plan = narration.plan(config, [loc], {loc.tag: docs}, None, title=lambda tag: "t")
+        for job in plan.jobs:
+            if not job.captions:
+                continue
+            clips = [cache.load_clip(spec.key) for spec in job.clips]
+            assert all(clip is not None for clip in clips)
+            expected = LEAD_IN + sum(c.duration for c in clips if c) + sum(s.pause_after for s in job.clips)
+            kind_dir = job.name.split("/", 1)[1]
+            mp3 = built_site / f"{job.locale}/{kind_dir}/{job.name.rsplit('/', 1)[1]}.{job.locale}.mp3"
+            actual = len(decode(mp3)) / 22050
+            assert abs(actual - expected) / expected < 0.05, f"{mp3}: {actual:.2f} s vs {expected:.2f} s"
+            checked += 1
+    assert checked == 8
+
+
+def test_id3_tags_and_chapters(built_site: Path) -> None:
+    tags = ID3(built_site / "es/fluoroscopy/fluoroscopy.es.mp3")
+    assert tags.version[:2] == (2, 4)
+    assert str(tags["TIT2"]) == "Fluoroscopia"
+    assert str(tags["TLAN"]) == "spa"
+    assert str(tags["TPUB"])
+    comment = next(str(v) for k, v in tags.items() if k.startswith("COMM"))
+    assert "computer voice" in comment and "espeak-ng" in comment
+    chapters = sorted((f for k, f in tags.items() if k.startswith("CHAP")), key=lambda f: f.start_time)
+    titles = [str(c.sub_frames["TIT2"]) for c in chapters]
+    assert titles[:2] == ["¿Qué es la fluoroscopia?", "¿Para qué se usa?"]
+    assert len(chapters) == 7
+    assert all(a.end_time == b.start_time for a, b in zip(chapters, chapters[1:]))
+    toc = next(f for k, f in tags.items() if k.startswith("CTOC"))
+    assert list(toc.child_element_ids) == [c.element_id for c in chapters]
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "zh-Hans", "ar", "ru"])
+def test_captions_follow_the_page_sentences(built_site: Path, locale: str) -> None:
+    folder = built_site / locale / "fluoroscopy"
+    cues = parse_vtt((folder / f"fluoroscopy.{locale}.vtt").read_text(encoding="utf-8"))
+    duration = len(decode(folder / f"fluoroscopy.{locale}.mp3")) / 22050
+    spans = Spans()
+    spans.feed((folder / "index.html").read_text(encoding="utf-8"))
+    assert len(cues) > 40
+    previous_end = 0.0
+    for cue_id, begin, end, text in cues:
+        assert previous_end - 1e-3 <= begin < end <= duration, (cue_id, begin, end)
+        previous_end = end
+        page_text = " ".join(spans.spans[cue_id].split())
+        assert text == page_text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    sync = json.loads((folder / f"fluoroscopy.{locale}.json").read_text(encoding="utf-8"))
+    assert set(sync["sentences"]) == {c[0] for c in cues}
+    assert "what-is-fluoroscopy" in sync["blocks"]
+
+
+def test_pronunciation_clips_are_played_from_glossary_and_term_pages(built_site: Path) -> None:
+    for locale in ("en", "es", "ko"):
+        clip = built_site / locale / "pronunciation" / f"fluoroscopy.{locale}.mp3"
+        assert clip.exists() and 1.0 < len(decode(clip)) / 22050 < 20
+        for page in (f"{locale}/glossary/index.html", f"{locale}/glossary/fluoroscopy/index.html",
+                     f"{locale}/pronunciation/index.html"):
+            html = (built_site / page).read_text(encoding="utf-8")
+            assert f"fluoroscopy.{locale}.mp3" in html, page
+
+
+def test_tagalog_has_no_espeak_voice_and_says_so(built_site: Path) -> None:
+    assert not list((built_site / "tl").rglob("*.mp3"))
+    html = (built_site / "tl/fluoroscopy/index.html").read_text(encoding="utf-8")
+    assert 'class="no-audio"' in html and "<audio" not in html
+
+
+def test_the_lexicon_is_what_espeak_speaks() -> None:
+    """espeak's own TextToPhonemes on the spoken text: the lexicon's phonemes, and others without it."""
+    lexicon = read_lexicon(lexicon_path(REPO / "locales", "en"))
+    entry = lexicon.lookup("fluoroscopy")
+    assert entry is not None and entry.espeak
+    engine = EspeakEngine()
+    voice = Voice("espeak", "en-us", "en")
+    try:
+        from audio_build.engines import Sentence
+
+        spoken = engine.render(Sentence("x_s1", apply("Your fluoroscopy is today.", lexicon)))
+        with_entry = engine.phonemes(spoken, voice)
+        expected = engine.phonemes(f"[[{entry.espeak}]]", voice)
+        assert expected in with_entry
+        without = engine.phonemes(engine.render(Sentence("x_s1", apply("Your fluoroscopy is today.",
+                                                                       lexicon.without("fluoroscopy")))), voice)
+        assert expected not in without and without != with_entry
+        # a translation cannot smuggle phonemes in: brackets in text are text
+        hostile = engine.render(Sentence("x_s1", apply("Say [[h@'loU]] now.", lexicon)))
+        assert "[[" not in hostile
+    finally:
+        engine.close()
+
+
+def test_rebuild_with_nothing_changed_synthesizes_nothing_and_rewrites_nothing(spanish_project: Project) -> None:
+    first = spanish_project.run("build")
+    assert "clips:" in first.stderr
+    site = spanish_project.site
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in site.rglob("*") if p.is_file()}
+    again = spanish_project.run("build")
+    assert "nothing to do" in again.stderr
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in site.rglob("*") if p.is_file()} == before
+    # one changed message: one clip, only the outputs that hold it are rewritten
+    translate(spanish_project, "es", {"You sit in a chair.": "Usted se sienta en una silla cómoda."})
+    changed = spanish_project.run("build")
+    assert re.search(r"clips: 1 synthesized", changed.stderr), changed.stderr
+
+
+def test_jobs_1_and_2_give_identical_outputs(spanish_project: Project, tmp_path: Path) -> None:
+    manifests = []
+    for jobs in ("1", "2"):
+        config = (spanish_project.root / "audio-build.toml").read_text()
+        (spanish_project.root / "audio-build.toml").write_text(
+            re.sub(r'cache = "[^"]*"\n', "", config).replace("[site]\n", f'[site]\ncache = "{tmp_path / jobs}"\n', 1))
+        spanish_project.run("build", "-j", jobs, "-q")
+        manifests.append(json.loads((spanish_project.site / "manifest.json").read_text())["outputs"])
+        spanish_project.write("audio-build.toml", config)
+    assert manifests[0] == manifests[1]
+
+
+def test_a_locale_without_a_voice_builds_and_strict_refuses(project: Project) -> None:
+    project.write("audio-build.toml", (project.root / "audio-build.toml").read_text()
+                  .replace('["en", "es"]', '["en", "es", "tl"]'))
+    project.cli("extract")
+    project.cli("update")
+    translate(project, "es", SPANISH)
+    translate(project, "tl", {k: f"{v} (tl)" for k, v in SPANISH.items()})
+    proc = project.run("build", "-l", "tl", "--engine", "espeak")
+    assert "tl: no audio: the espeak engine has no voice for" in proc.stderr
+    assert 'class="no-audio"' in (project.site / "tl/blood-tests/index.html").read_text(encoding="utf-8")
+    strict = project.run("build", "-l", "tl", "--engine", "espeak", "--strict", expect=1)
+    assert "--strict" in strict.stderr and "Traceback" not in strict.stderr
+
+
+def test_a_corrupt_cache_entry_is_never_used(spanish_project: Project) -> None:
+    spanish_project.run("build", "-l", "es")
+    config = load_config(spanish_project.root / "audio-build.toml")
+    clips = sorted(config.cache_dir.rglob("*.clip"))
+    victim = clips[len(clips) // 2]
+    victim.write_bytes(victim.read_bytes()[:-1000])  # truncated as by a crash
+    for mp3 in config.cache_dir.rglob("*.mp3"):  # force the audio to be assembled again
+        mp3.write_bytes(b"garbage")
+    proc = spanish_project.run("build", "-l", "es")
+    assert re.search(r"clips: 1 synthesized", proc.stderr), proc.stderr
+    assert math.isfinite(pyloudnorm.Meter(22050).integrated_loudness(
+        decode(spanish_project.site / "es/blood-tests/blood-tests.es.mp3")))
