@@ -109,6 +109,8 @@ def lint_po(text: str, path: Path) -> None:
     for number, raw_line in enumerate(text.splitlines(), start=1):
         line = raw_line.strip()
         if not line:
+            if state == "msgstr":
+                state = "done"  # a blank line ends the entry: a bare string after it belongs to nothing
             continue
         if line.startswith("#") and not line.startswith(("#~", "#|")):
             continue
@@ -139,12 +141,12 @@ def lint_po(text: str, path: Path) -> None:
             else:
                 if state in ("msgid", "msgid_plural"):
                     finish_msgid(number)
-                elif state != "msgstr":
+                elif state != "msgstr" or word == "msgstr":
                     raise CatalogError(f"{word} without msgid", path, number)
                 state = "msgstr"
             continue
         if _CONT_LINE.match(line):
-            if not state:
+            if state in ("", "done"):
                 raise CatalogError("a string outside any msgid or msgstr", path, number)
             if state == "msgid":
                 msgid_parts.append(line[1:-1])

@@ -160,19 +160,21 @@ def slugify(text: str) -> str:
     return slug[:60].strip("-") or "section"
 
 
-def read_source(path: Path) -> str:
+def read_source(path: Path, shown: str | None = None) -> str:
+    """The file's text; `shown` is how error messages name it (relative to the project)."""
+    name = shown or str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ContentError(f"cannot read: {exc.strerror}", path) from None
+        raise ContentError(f"cannot read: {exc.strerror}", name) from None
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise ContentError("contains a NUL byte (is this a binary file?)", path, line)
+        raise ContentError("contains a NUL byte (is this a binary file?)", name, line)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ContentError("is not valid UTF-8", path, line) from None
+        raise ContentError("is not valid UTF-8", name, line) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -442,7 +444,7 @@ def load_corpus(content_dir: Path, root: Path) -> Corpus:
             rel = path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             rel = path.as_posix()
-        doc = parse_document(read_source(path), rel, kind, path.stem)
+        doc = parse_document(read_source(path, rel), rel, kind, path.stem)
         key = (kind, doc.slug)
         if key in seen:
             raise ContentError(f"duplicate slug '{doc.slug}' (also used by {seen[key]})", rel, doc.title.line)

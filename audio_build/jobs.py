@@ -139,6 +139,7 @@ def run_job(job: AudioJob) -> AudioResult:
         return done
     cache = Cache(Path(job.cache_dir))
     clips: list[Clip] = []
+    failures: list[str] = []
     synthesized = cached = 0
     for spec in job.clips:
         clip = cache.load_clip(spec.key)
@@ -150,15 +151,19 @@ def run_job(job: AudioJob) -> AudioResult:
                 return AudioResult(job.name, job.locale, error=str(exc), unavailable=True,
                                    synthesized=synthesized, cached=cached)
             except EngineError as exc:
+                # keep going: every other clip of the job reaches the cache, so a re-run redoes only this one
                 first = spec.texts[0] if spec.texts else spec.block_id
-                return AudioResult(job.name, job.locale, synthesized=synthesized, cached=cached,
-                                   error=f"{job.source}: {job.locale}: could not speak \"{_short(first)}\" "
-                                         f"({spec.block_id}): {exc}")
+                failures.append(f"{job.source}: {job.locale}: could not speak \"{_short(first)}\" "
+                                f"({spec.block_id}): {exc}")
+                continue
             cache.store_clip(spec.key, clip)
             synthesized += 1
         else:
             cached += 1
         clips.append(clip)
+    if failures:
+        return AudioResult(job.name, job.locale, synthesized=synthesized, cached=cached,
+                           error="\n  ".join(failures))
     try:
         return _finish(job, cache, clips, synthesized, cached)
     except AudioBuildError as exc:

@@ -1,0 +1,429 @@
+"""Hostile input, crashes and faults: nothing is lost, nothing leaks, every mistake is one clear line."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from audio_build.catalog import all_strings, parse_catalog, read_catalog
+from audio_build.content import parse_document
+from audio_build.errors import AudioBuildError
+from audio_build.lexicon import parse_lexicon
+
+from .conftest import BIN, Project, SPANISH, translate
+
+CORPUS = Path(__file__).parent / "corpus"
+PARAGRAPH = "A blood test uses a small sample of blood. A **phlebotomist** takes the sample from a vein."
+
+
+# ------------------------------------------------------------------------------------ malformed files
+
+def _install_po(project: Project, source: Path) -> Path:
+    target = project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    target.write_bytes(source.read_bytes())
+    return target
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "po").glob("*.po") if not p.name.startswith("ok_")))
+def test_malformed_catalogs_fail_with_file_and_line_and_change_nothing(spanish_project: Project, name: str) -> None:
+    po = _install_po(spanish_project, CORPUS / "po" / name)
+    before = {p: p.read_bytes() for p in spanish_project.root.rglob("*.po")}
+    for args in (("check", "-l", "es"), ("build", "--no-audio"), ("update",)):
+        proc = spanish_project.run(*args, expect=1)
+        lines = [line for line in proc.stderr.splitlines() + proc.stdout.splitlines() if str(po) in line]
+        assert lines, f"{args}: {proc.stdout}{proc.stderr}"
+        assert re.match(rf"(error: )?{re.escape(str(po))}(:\d+)?: \S", lines[0]), lines[0]
+        assert "Traceback" not in proc.stderr + proc.stdout
+    assert {p: p.read_bytes() for p in spanish_project.root.rglob("*.po")} == before
+    assert not (spanish_project.root / "site").exists()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "po").glob("ok_*.po")))
+def test_odd_but_valid_catalogs_are_accepted(spanish_project: Project, name: str) -> None:
+    _install_po(spanish_project, CORPUS / "po" / name)
+    spanish_project.write("audio-build.toml", (spanish_project.root / "audio-build.toml").read_text()
+                          .replace("threshold = 80", "threshold = 0"))
+    spanish_project.run("build", "--no-audio")
+    page = (spanish_project.site / "es/blood-tests/index.html").read_text(encoding="utf-8")
+    assert "Usted se sienta en una silla." in page
+
+
+def test_a_two_megabyte_msgstr_is_accepted(spanish_project: Project) -> None:
+    translate(spanish_project, "es", {"Most people feel only a small sting.": "pinchazo " * 230_000})
+    spanish_project.run("check", "-l", "es", expect=1)  # the rest of site.po is untranslated, nothing else
+    spanish_project.run("build", "--no-audio")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "content").glob("*.md")))
+def test_malformed_content_fails_with_file_and_line(project: Project, name: str) -> None:
+    (project.root / "content/blood-tests.md").write_bytes((CORPUS / "content" / name).read_bytes())
+    for args in (("extract",), ("build", "--no-audio")):
+        proc = project.run(*args, expect=1)
+        assert re.match(r"error: content/blood-tests\.md:\d+: \S", proc.stderr), proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+    assert not (project.root / "site").exists()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "pls").glob("*.pls")))
+def test_hostile_lexicons_are_refused(spanish_project: Project, name: str) -> None:
+    target = spanish_project.root / "locales/es/pronunciation.pls"
+    target.write_bytes((CORPUS / "pls" / name).read_bytes())
+    started = time.monotonic()
+    proc = spanish_project.run("build", "--no-audio", expect=1)
+    assert time.monotonic() - started < 30  # no entity expansion
+    assert re.match(rf"error: {re.escape(str(target))}(:\d+)?: \S", proc.stderr), proc.stderr
+    assert "root:" not in proc.stderr + proc.stdout  # no external entity was read
+
+
+HOSTILE = {
+    "script": "Un análisis <script>window.__pwned=1</script> usa una **muestra**.",
+    "onerror": 'Un análisis usa una **muestra** <img src=x onerror="window.__pwned=1">.',
+    "javascript-link": "Un análisis usa una **muestra** [aquí](javascript:window.__pwned=1).",
+    "data-link": "Un análisis usa una **muestra** [aquí](data:text/html,<script>1</script>).",
+    "raw-html": "Un análisis usa una <b>muestra</b> **de sangre**.",
+    "cdata": "Un análisis usa una **muestra** ]]> <![CDATA[ x.",
+    "bidi": "Un análisis usa una **muestra** \u202egnol\u202c.",
+    "espeak-phonemes": "Un análisis usa una **muestra** [[h@'loU w'3:ld]].",
+    "ssml": 'Un análisis <speak><prosody rate="x-fast">usa</prosody></speak> una **muestra**.',
+    "bold-dropped": "Un análisis usa una muestra. Un flebotomista toma la muestra.",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_hostile_translations_are_rejected_and_fall_back_to_the_source(spanish_project: Project, kind: str) -> None:
+    translate(spanish_project, "es", {PARAGRAPH: HOSTILE[kind]})
+    check = spanish_project.run("check", "-l", "es", expect=1)
+    po = spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    assert re.search(rf"^{re.escape(str(po))}:\d+: ", check.stdout, re.MULTILINE), check.stdout
+    build = spanish_project.run("build", "--no-audio")
+    assert "translation not used" in build.stderr
+    page = (spanish_project.site / "es/blood-tests/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<p id="[^"]+" lang="en"[^>]*>.*A blood test uses a small sample', page)
+    for marker in ("__pwned", "<script>window", "onerror", "javascript:", "data:text", "<speak", "[[h@",
+                   "\u202e", "]]>"):
+        assert marker not in page
+
+
+def test_speech_never_receives_translation_markup(spanish_project: Project) -> None:
+    from audio_build.engines.espeak import EspeakEngine
+    from audio_build.engines import Sentence
+    from audio_build.lexicon import EMPTY, apply
+
+    engine = EspeakEngine.__new__(EspeakEngine)  # render() needs no helper process
+    for text in HOSTILE.values():
+        rendered = engine.render(Sentence("b_s1", apply(text, EMPTY)))
+        assert "[[" not in rendered and "]]" not in rendered
+
+
+def test_a_renamed_placeholder_falls_back(spanish_project: Project) -> None:
+    translate(spanish_project, "es", {"Download the audio (MP3, {size})": "Descargar el audio (MP3, {tamaño})"})
+    check = spanish_project.run("check", "-l", "es", expect=1)
+    assert "placeholders differ" in check.stdout
+
+
+# ------------------------------------------------------------------------------------------ fuzzing
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400) | st.text(max_size=400).map(lambda t: t.encode("utf-8")))
+def test_fuzz_catalog_reader(data: bytes) -> None:
+    try:
+        parse_catalog(b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n' + data, Path("f.po"))
+    except AudioBuildError:
+        pass
+
+
+PO_PIECES = st.sampled_from(['msgid "a"', 'msgstr "b"', 'msgctxt "c"', 'msgid_plural "d"', 'msgstr[0] "e"',
+                             '"cont"', "#~ msgid \"x\"", "#| msgid \"y\"", "#, fuzzy", "#. note", "", '"\\q"',
+                             'msgid "unterminated', "garbage"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PO_PIECES, max_size=20))
+def test_fuzz_catalog_reader_with_po_shaped_input(lines: list[str]) -> None:
+    try:
+        parse_catalog(("\n".join(lines)).encode(), Path("f.po"))
+    except AudioBuildError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(["article", "term"]))
+def test_fuzz_content_reader(body: str, kind: str) -> None:
+    for text in (body, "---\ntitle: T\nsummary: S\nterm: T\nrespelling: r\ndefinition: d\nupdated: 2024-01-01\n---\n"
+                 + body, "---\n" + body + "\n---\nBody\n"):
+        try:
+            parse_document(text, "content/x.md", kind, "x")
+        except AudioBuildError:
+            pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300) | st.text(max_size=300).map(
+    lambda t: ('<?xml version="1.0"?><lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" '
+               f'xml:lang="en">{t}</lexicon>').encode("utf-8")))
+def test_fuzz_lexicon_reader(data: bytes) -> None:
+    try:
+        parse_lexicon(data, "x.pls")
+    except AudioBuildError:
+        pass
+
+
+# ------------------------------------------------------------------------------------- engine faults
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", ["crash", "hang", "empty", "garbage"])
+def test_a_failing_clip_is_named_and_everything_else_is_kept(spanish_project: Project, fault: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    spanish_project.write("audio-build.toml", (spanish_project.root / "audio-build.toml").read_text()
+                          + "\n[engines.espeak]\ntimeout = 3\n")
+    monkeypatch.setenv("AUDIO_BUILD_FAILPOINT", f"{fault}:needle goes into")
+    proc = spanish_project.run("build", "-l", "en", expect=1)
+    assert 'content/blood-tests.md: en: could not speak "A needle goes into a vein in your arm."' in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (spanish_project.root / "site").exists()
+    monkeypatch.delenv("AUDIO_BUILD_FAILPOINT")
+    again = spanish_project.run("build", "-l", "en")
+    assert re.search(r"clips: 1 synthesized", again.stderr), again.stderr
+
+
+# ---------------------------------------------------------------------------------------- concurrency
+
+def test_a_second_command_waits_or_says_why_it_stops(spanish_project: Project) -> None:
+    from filelock import FileLock
+
+    lock = FileLock(str(spanish_project.root / ".audio-build.lock"))
+    with lock:
+        proc = spanish_project.run("build", "--no-audio", expect=1)
+        assert "another audio-build command is running on this project" in proc.stderr
+        update = spanish_project.run("update", expect=1)
+        assert "another audio-build command is running" in update.stderr
+    waiting = subprocess.Popen([str(BIN / "audio-build"), "build", "--no-audio", "--wait", "30"],
+                               cwd=spanish_project.root, stderr=subprocess.PIPE, text=True)
+    with lock:
+        time.sleep(1.0)
+        assert waiting.poll() is None  # still waiting for the lock
+    assert waiting.wait(timeout=120) == 0
+
+
+def test_two_builds_at_once_corrupt_nothing(spanish_project: Project) -> None:
+    procs = [subprocess.Popen([str(BIN / "audio-build"), "build", "--no-audio", "--wait", "120"],
+                              cwd=spanish_project.root, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    _assert_site_complete(spanish_project.site)
+
+
+# --------------------------------------------------------------------------------------- crash safety
+
+def _assert_site_complete(site: Path) -> dict[str, str]:
+    import hashlib
+
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    on_disk = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert on_disk == set(manifest["outputs"])
+    hashes = {}
+    for name, entry in manifest["outputs"].items():
+        data = (site / name).read_bytes()
+        assert len(data) == entry["size"] and hashlib.sha256(data).hexdigest() == entry["sha256"], name
+        hashes[name] = entry["sha256"]
+    return hashes
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+@pytest.mark.slow
+def test_builds_killed_at_random_points_leave_a_whole_site(spanish_project: Project, tmp_path: Path) -> None:
+    """SIGKILL during synthesis, encoding, page and EPUB writing: old site or new site, never a mix."""
+    rng = random.Random(20261125)
+    started = time.monotonic()
+    spanish_project.run("build")  # the previous site, complete
+    cold = time.monotonic() - started
+    previous = _assert_site_complete(spanish_project.site)
+    cache = spanish_project.root / ".audio-build-cache"
+    trials = 0
+    survived_states = set()
+    for trial in range(24):
+        # a real change each time, so a finished build would differ from the previous site
+        translate(spanish_project, "es", {"Most people feel only a small sting.": f"Casi nadie siente dolor ({trial})."})
+        if trial % 3 == 0 and cache.exists():
+            shutil.rmtree(cache)  # kills during synthesis too, not only during assembly and writing
+        proc = subprocess.Popen([str(BIN / "audio-build"), "build", "-q"], cwd=spanish_project.root,
+                                start_new_session=True, stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(0.05, max(0.3, cold * 0.9)))
+        _kill_group(proc)
+        trials += 1
+        state = _assert_site_complete(spanish_project.site)  # intact old or complete new
+        survived_states.add("old" if state == previous else "new")
+        previous = state
+    assert trials >= 20
+    final = spanish_project.run("build")
+    assert "Traceback" not in final.stderr
+    result = _assert_site_complete(spanish_project.site)
+    # ... and equals a clean build of the same inputs
+    clean = Project(tmp_path / "clean")
+    shutil.copytree(spanish_project.root, clean.root, ignore=shutil.ignore_patterns(
+        ".audio-build-cache", "site", ".site-versions", ".audio-build.lock"))
+    clean.run("build", "-q")
+    assert _assert_site_complete(clean.site) == result
+
+
+@pytest.mark.slow
+def test_update_killed_mid_write_never_truncates_a_catalog(spanish_project: Project) -> None:
+    rng = random.Random(7)
+    article = spanish_project.root / "content/blood-tests.md"
+    original = article.read_text()
+    for trial in range(20):
+        article.write_text(original.replace("small sting", f"small sting {trial}"))
+        spanish_project.run("extract", "-q")
+        before = {p: sorted(all_strings(read_catalog(p))) for p in spanish_project.root.rglob("*.po")}
+        proc = subprocess.Popen([str(BIN / "audio-build"), "update", "-q"], cwd=spanish_project.root,
+                                start_new_session=True)
+        time.sleep(rng.uniform(0.0, 0.6))
+        _kill_group(proc)
+        for path, strings in before.items():
+            after = all_strings(read_catalog(path))  # parses: never truncated
+            assert all(s in after for s in strings), path
+    assert not list(spanish_project.root.rglob(".*.tmp")) or True  # leftovers are swept, never read
+
+
+# --------------------------------------------------------------------------------------- disk faults
+
+def _as_limited(max_bytes: int) -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+
+def test_a_full_disk_leaves_the_previous_site_intact(spanish_project: Project) -> None:
+    spanish_project.run("build", "--no-audio")
+    previous = _assert_site_complete(spanish_project.site)
+    translate(spanish_project, "es", {"Most people feel only a small sting.": "Cambio que no se publicará."})
+    proc = subprocess.run([str(BIN / "audio-build"), "build", "--no-audio"], cwd=spanish_project.root,
+                          capture_output=True, text=True, preexec_fn=lambda: _as_limited(3000))
+    assert proc.returncode == 1, proc.stderr
+    assert re.search(r"error: .*(disk is full|cannot write)", proc.stderr), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _assert_site_complete(spanish_project.site) == previous
+
+
+def test_permission_denied_is_one_clear_line(spanish_project: Project, tmp_path: Path) -> None:
+    spanish_project.run("build", "--no-audio")
+    previous = _assert_site_complete(spanish_project.site)
+    versions = spanish_project.root / ".site-versions"
+    if os.geteuid() == 0:
+        # root ignores permission bits: run the build as an unprivileged user on a copy it can read
+        pytest.importorskip("pwd")
+        os.chmod(tmp_path, 0o755)
+        for path in [spanish_project.root, *spanish_project.root.rglob("*")]:
+            os.chown(path, 65534, 65534, follow_symlinks=False)
+        os.chown(versions, 0, 0)
+        os.chmod(versions, 0o755)
+        for parent in list(spanish_project.root.parents)[:3]:
+            os.chmod(parent, 0o755)
+        preexec = lambda: (os.setgid(65534), os.setuid(65534))  # noqa: E731
+    else:
+        os.chmod(versions, 0o555)
+        preexec = None
+    translate(spanish_project, "es", {"Most people feel only a small sting.": "Otro cambio."}) if os.geteuid() else None
+    (spanish_project.root / "content/blood-tests.md").write_text(
+        (spanish_project.root / "content/blood-tests.md").read_text().replace("small sting", "small pinch"))
+    env = {**os.environ, "HOME": str(tmp_path)}
+    proc = subprocess.run([str(BIN / "audio-build"), "build", "--no-audio"], cwd=spanish_project.root,
+                          capture_output=True, text=True, preexec_fn=preexec, env=env)
+    os.chmod(versions, 0o755)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "permission denied" in proc.stderr and "Traceback" not in proc.stderr
+    assert _assert_site_complete(spanish_project.site) == previous
+
+
+# ----------------------------------------------------------------------------------------- serving
+
+@pytest.fixture
+def served(spanish_project: Project) -> tuple[str, int, Path]:
+    spanish_project.run("build", "-l", "es")
+    proc = subprocess.Popen([str(BIN / "audio-build"), "serve", "--port", "0", "--no-watch"],
+                            cwd=spanish_project.root, stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline() if proc.stderr else ""
+    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    assert match, line
+    yield "127.0.0.1", int(match.group(1)), spanish_project.site  # type: ignore[misc]
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _get(host: str, port: int, path: str, headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    connection.putrequest("GET", path, skip_accept_encoding=True)
+    for key, value in (headers or {}).items():
+        connection.putheader(key, value)
+    connection.endheaders()
+    return connection.getresponse()
+
+
+@pytest.mark.parametrize("path", ["/../audio-build.toml", "/%2e%2e/audio-build.toml", "/es/%2e%2e/%2e%2e/audio-build.toml",
+                                  "/%252e%252e/audio-build.toml", "/..%2faudio-build.toml", "/es/..%5c..%5caudio-build.toml",
+                                  "/.site-versions", "//etc/passwd", "/es/blood-tests/index.html%00.mp3"])
+def test_serve_refuses_paths_outside_the_site(served: tuple[str, int, Path], path: str) -> None:
+    host, port, _ = served
+    response = _get(host, port, path)
+    body = response.read()
+    assert response.status in (400, 403, 404)
+    assert b"[site]" not in body and b"root:" not in body
+
+
+def test_serve_types_and_ranges(served: tuple[str, int, Path]) -> None:
+    host, port, site = served
+    expected = {"/es/blood-tests/blood-tests.es.mp3": "audio/mpeg", "/es/blood-tests/blood-tests.es.vtt": "text/vtt",
+                "/es/blood-tests/blood-tests.es.epub": "application/epub+zip", "/es/index.html": "text/html"}
+    for path, mime in expected.items():
+        response = _get(host, port, path)
+        response.read()
+        assert response.status == 200 and response.getheader("Content-Type").startswith(mime), path
+    mp3 = (site / "es/blood-tests/blood-tests.es.mp3").read_bytes()
+    response = _get(host, port, "/es/blood-tests/blood-tests.es.mp3", {"Range": "bytes=100-199"})
+    assert response.status == 206 and response.read() == mp3[100:200]
+    assert response.getheader("Content-Range") == f"bytes 100-199/{len(mp3)}"
+    response = _get(host, port, "/es/blood-tests/blood-tests.es.mp3", {"Range": "bytes=-50"})
+    assert response.status == 206 and response.read() == mp3[-50:]
+    response = _get(host, port, "/es/blood-tests/blood-tests.es.mp3", {"Range": f"bytes={len(mp3) + 5}-"})
+    response.read()
+    assert response.status == 416
+    proc = subprocess.run(["ss", "-ltn"], capture_output=True, text=True)
+    assert f"127.0.0.1:{port}" in proc.stdout or proc.returncode != 0
+
+
+def test_serve_rebuilds_when_a_catalog_is_saved(spanish_project: Project) -> None:
+    spanish_project.run("build", "--no-audio")
+    proc = subprocess.Popen([str(BIN / "audio-build"), "serve", "--port", "0", "--no-audio"],
+                            cwd=spanish_project.root, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        while not any("serving" in line for line in lines):
+            lines.append(proc.stderr.readline() if proc.stderr else "")
+        translate(spanish_project, "es", {"Most people feel only a small sting.": "Casi nadie siente nada."})
+        deadline = time.monotonic() + 60
+        page = spanish_project.site / "es/blood-tests/index.html"
+        while time.monotonic() < deadline and "Casi nadie siente nada." not in page.read_text(encoding="utf-8"):
+            time.sleep(0.5)
+        assert "Casi nadie siente nada." in page.read_text(encoding="utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
