@@ -26,8 +26,11 @@ _SPEECH_MARKUP = re.compile(r"\[\[|\]\]|<\s*/?\s*(speak|phoneme|say-as|sub|proso
 
 @lru_cache(maxsize=1)
 def _inspecting_parser() -> MarkdownIt:
-    # html=True here only to *see* raw HTML so it can be refused; rendering never enables it.
-    return MarkdownIt("commonmark", {"html": True, "linkify": False})
+    # html=True and no link validation here only to *see* raw HTML and every link (javascript:, data:)
+    # so they can be refused; rendering never enables either.
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": False})
+    parser.validateLink = lambda url: True
+    return parser
 
 
 @lru_cache(maxsize=1)

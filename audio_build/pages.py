@@ -23,7 +23,7 @@ from .content import ARTICLE, TERM, Corpus, Reference
 from .locales import LocaleInfo
 from .localize import LocalBlock, LocalizedArticle
 from .markup import GlossaryLink, render_inline, word_pattern
-from .ui import N_, Interface, plain
+from .ui import N_, Interface, direction, plain
 
 STATIC_FILES = ("site.css", "read-along.js")
 STATIC_SOURCE = Path(__file__).parent / "static"
@@ -73,6 +73,7 @@ def make_environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["plain"] = plain
+    env.globals["direction"] = direction
     return env
 
 
@@ -132,9 +133,8 @@ class _Renderer:
         rendered = render_inline(block.text, lang, sentence_prefix=block.id if sentences else None,
                                  resolve_link=self.resolve, glossary=link_terms, linked=self.linked,
                                  timings=timings)
-        direction = "rtl" if lang in {"ar", "he", "fa", "ur"} else "ltr"
         return BlockView(id=block.id, kind=block.kind, html=Markup(rendered.html), lang=block.lang,
-                         dir=direction, level=block.block.level, ordered=block.block.ordered)
+                         dir=direction(block.lang), level=block.block.level, ordered=block.block.ordered)
 
 
 def LocaleInfo_language(tag: str) -> str:  # noqa: N802  (tiny adapter kept next to its only user)
@@ -225,7 +225,7 @@ class SiteRenderer:
             "page_kind": page_kind, "switcher": switcher if len(switcher) > 1 else [], "alternates": alternates,
             "nav": nav, "home_href": paths.relative(page_path, paths.locale_index(tag)),
             "description": description, "has_script": False,
-            "disclaimer": ui.gettext(DEFAULT_DISCLAIMER), "disclaimer_lang": None,
+            "disclaimer": ui.gettext(DEFAULT_DISCLAIMER), "disclaimer_lang": None, "disclaimer_dir": None,
             **ui.functions(),
         }
 
@@ -300,6 +300,7 @@ class SiteRenderer:
         if disclaimer is not None:
             context["disclaimer"] = Markup(renderer.block(disclaimer, sentences=False).html)
             context["disclaimer_lang"] = disclaimer.lang if disclaimer.lang != tag else None
+            context["disclaimer_dir"] = direction(disclaimer.lang) if disclaimer.lang != tag else None
         context["has_script"] = audio is not None
         context["page"] = {
             "title": title, "summary": summary, "body": body_tree(body_views),
@@ -324,7 +325,7 @@ class SiteRenderer:
             label, lang = source_doc.title.text, self.source.tag
         html = render_inline(label, LocaleInfo_language(lang)).html
         return {"href": renderer.link_target(kind, slug), "label": Markup(html), "lang": lang,
-                "dir": "rtl" if LocaleInfo_language(lang) in {"ar", "he", "fa", "ur"} else "ltr"}
+                "dir": direction(lang)}
 
     @staticmethod
     def _reference(ref: Reference) -> dict[str, Any]:
