@@ -109,6 +109,9 @@ def build(config: Config, options: BuildOptions, log: Callable[[str], None] = la
         summary.seconds = time.perf_counter() - started
         return summary
 
+    from .files import sweep_temp_files
+
+    sweep_temp_files(config.cache_dir)  # temp files a killed build left behind are never read
     outputs, inputs_by_output = _produce(config, options, summary, log)
     inputs = {"fingerprint": fingerprint, "by_output": inputs_by_output}
     result = publish(config.output_dir, outputs, inputs)

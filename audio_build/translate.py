@@ -35,7 +35,7 @@ from .config import Config
 from .content import Corpus, load_corpus
 from .errors import AudioBuildError, CatalogError
 from .extract import SITE_DOMAIN, Message, corpus_messages
-from .files import write_bytes
+from .files import sweep_temp_files, write_bytes
 from .locales import LocaleInfo, locale_info
 from .markup import translation_problems
 
@@ -155,6 +155,7 @@ def _target_infos(config: Config, codes: Sequence[str]) -> list[LocaleInfo]:
 
 def update(config: Config, codes: Sequence[str] = ()) -> Report:
     """Merge templates into every catalog. Reads and validates every catalog before writing any."""
+    sweep_temp_files(config.locales_dir)  # what a killed run left behind: never read, now removed
     templates = _templates(config)
     report = Report()
     plans: list[tuple[Path, Catalog]] = []
