@@ -11,8 +11,9 @@ Babel wrote in the page's language) are marked with the page's language inside i
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Self
 
 from markupsafe import Markup, escape
 
@@ -29,7 +30,25 @@ def direction(tag: str) -> str:
         return "ltr"
 
 
-def _lang_span(text: Markup | str, lang: str, dir: str) -> Markup:  # noqa: A002
+def _fields(template: str) -> list[tuple[str, str | None]] | None:
+    """(literal text, field name) pairs; None unless every field is a bare name like {size}.
+
+    A translation is data: "{size.__class__}", "{size!r}" or "{size:>999999999}" would make str.format
+    reach into objects or allocate without bound, so such templates are never formatted.
+    """
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    pairs: list[tuple[str, str | None]] = []
+    for literal, name, spec, conversion in parsed:
+        if name is not None and (not name.isidentifier() or spec or conversion):
+            return None
+        pairs.append((literal, name))
+    return pairs
+
+
+def _lang_span(text: Markup | str, lang: str, dir: str) -> Markup:
     if dir:
         return Markup('<span lang="{}" dir="{}">{}</span>').format(lang, dir, text)
     return Markup('<span lang="{}">{}</span>').format(lang, text)
@@ -43,8 +62,8 @@ class UiText(str):
     dir: str  # `dir` attribute of the fallback span; "" when the page's direction is the same
     inner: Markup | None  # the fallback's HTML with formatted values marked in the page's language
 
-    def __new__(cls, value: str, lang: str, fallback: bool, *, dir: str = "",  # noqa: A002
-                inner: Markup | None = None) -> UiText:
+    def __new__(cls, value: str, lang: str, fallback: bool, *, dir: str = "",
+                inner: Markup | None = None) -> Self:
         obj = super().__new__(cls, value)
         obj.lang = lang
         obj.fallback = fallback
@@ -84,7 +103,8 @@ class Interface:
 
     def _lookup(self, msgid: str, context: str | None) -> UiText:
         translated = self._strings.get((msgid, context))
-        if translated and not translation_problems(msgid, translated, self._language):
+        if translated and not translation_problems(msgid, translated, self._language) \
+                and _fields(translated) is not None:
             return UiText(translated, self.lang, False)
         if self.lang != self.source_lang:
             self.missing.add(msgid)
@@ -106,15 +126,15 @@ class Interface:
         if not values:
             return text
         template = str.__str__(text)
-        try:
-            formatted = template.format_map({k: plain(v) for k, v in values.items()})
-        except (KeyError, IndexError, ValueError):
+        pairs = _fields(template)
+        if pairs is None or any(name is not None and name not in values for _, name in pairs):
             return UiText(template, text.lang, text.fallback, dir=text.dir)
+        formatted = "".join(literal + (plain(values[name]) if name is not None else "") for literal, name in pairs)
         inner = None
         if text.fallback:
             # "Length: {duration}" is English, but Babel wrote the duration in the page's language.
-            marked = {k: self._mark(v) for k, v in values.items()}
-            inner = escape(template).format_map(marked)
+            inner = Markup("").join(escape(literal) + (self._mark(values[name]) if name is not None else "")
+                                    for literal, name in pairs)
         return UiText(formatted, text.lang, text.fallback, dir=text.dir, inner=inner)
 
     def _mark(self, value: Any) -> Markup | str:

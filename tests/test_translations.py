@@ -1,0 +1,150 @@
+"""The ten published translations: complete, safe, consistent, spoken from their lexicons, in their voices."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+
+from audio_build.catalog import read_catalog, stats
+from audio_build.config import load_config
+from audio_build.engines import Sentence, Voice
+from audio_build.engines.espeak import EspeakEngine
+from audio_build.lexicon import apply, lexicon_path, read_lexicon
+from audio_build.markup import plain_text, translation_problems
+from audio_build.sentences import sentences
+
+from .conftest import REPO
+
+CONFIG = load_config(REPO / "audio-build.toml")
+TARGETS = [loc for loc in CONFIG.target_locales]
+EXPECTED_VOICES = {"es": "es-419", "zh-Hans": "cmn", "vi": "vi", "ko": "ko", "ru": "ru", "ar": "ar", "ht": "ht",
+                   "fr": "fr-fr", "pt-BR": "pt-br", "en": "en-us"}
+
+
+def test_the_ten_languages_are_published() -> None:
+    assert [loc.tag for loc in CONFIG.locales] == ["en", "es", "zh-Hans", "vi", "ko", "tl", "ru", "ar", "ht", "fr",
+                                                    "pt-BR"]
+    assert CONFIG.locale("ar").info.direction == "rtl"
+    assert CONFIG.locale("tl").engine == "gtts"
+
+
+@pytest.mark.parametrize("loc", TARGETS, ids=lambda loc: loc.tag)
+def test_every_catalog_is_complete_safe_and_well_labelled(loc: object) -> None:
+    info = loc.info  # type: ignore[attr-defined]
+    folder = REPO / "locales" / info.folder / "LC_MESSAGES"
+    pots = sorted((REPO / "locales").glob("*.pot"))
+    assert sorted(p.stem for p in folder.glob("*.po")) == [p.stem for p in pots]
+    for po in sorted(folder.glob("*.po")):
+        catalog = read_catalog(po)
+        counts = stats(catalog)
+        assert counts.translated == counts.total and counts.fuzzy == 0, f"{po}: {counts}"
+        headers = dict(catalog.mime_headers)
+        assert headers["Language"] == info.folder
+        assert headers["Language-Team"].startswith(info.english_name)
+        assert headers["Plural-Forms"] == info.plural_forms
+        assert "FULL NAME" not in headers.get("Last-Translator", "")
+        for message in catalog:
+            if message.id:
+                assert not translation_problems(message.id, message.string, info.language), (po, message.id)
+        if shutil.which("msgfmt"):
+            proc = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+            assert proc.returncode == 0 and not proc.stderr, proc.stderr
+    check = subprocess.run([str(Path(__import__("sys").executable).parent / "audio-build"), "check", "-l", info.tag],
+                           cwd=REPO, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style") or (tag == "section" and ("class", "references") in attrs):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "section") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.chunks.append(data)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("loc", TARGETS, ids=lambda loc: loc.tag)
+def test_pages_hold_no_untranslated_source_sentence(built_site: Path, loc: object) -> None:
+    """Every English sentence of the content is gone from the translated pages (references excepted)."""
+    from audio_build.content import load_corpus
+
+    corpus = load_corpus(REPO / "content", REPO)
+    english = {s for doc in corpus.documents for block in doc.blocks if block.name != "link_words"
+               for s in sentences(plain_text(block.text), "en") if len(s.split()) >= 3}
+    tag = loc.tag  # type: ignore[attr-defined]
+    for page in sorted((built_site / tag).rglob("*.html")):
+        parser = _Text()
+        parser.feed(page.read_text(encoding="utf-8"))
+        text = " ".join(" ".join(parser.chunks).split())
+        leftovers = [s for s in english if s in text]
+        assert not leftovers, f"{page}: {leftovers[:3]}"
+
+
+@pytest.mark.parametrize("loc", [loc for loc in CONFIG.locales], ids=lambda loc: loc.tag)
+def test_each_language_speaks_its_glossary_term_from_its_lexicon(loc: object) -> None:
+    """espeak's own phonemes for the localized headword, as spoken, are the lexicon's."""
+    info = loc.info  # type: ignore[attr-defined]
+    from audio_build.content import load_corpus
+    from audio_build.localize import load_strings, localize
+
+    corpus = load_corpus(REPO / "content", REPO)
+    term = corpus.term("fluoroscopy")
+    assert term is not None
+    strings, _ = load_strings(REPO / "locales", info, term.domain) if info.tag != "en" else ({}, None)
+    local = localize(term, info, CONFIG.source, strings, 0)
+    headword = plain_text(local.title.text)
+    lexicon = read_lexicon(lexicon_path(REPO / "locales", info.folder))
+    entry = lexicon.lookup(headword)
+    assert entry is not None, f"{info.tag}: no lexicon entry for '{headword}'"
+    assert entry.ipa and entry.alias
+    respelling = local.field("respelling")
+    assert respelling is not None and respelling.lang == info.tag
+    if info.tag == "tl":
+        assert entry.alias  # gTTS has no phoneme input: it says the alias
+        return
+    engine = EspeakEngine()
+    try:
+        voice = engine.voice_for(info)
+        assert voice is not None and voice.name == EXPECTED_VOICES[info.tag]
+        assert entry.espeak, f"{info.tag}: the lexicon entry has no espeak phonemes"
+        spoken = engine.render(Sentence("t_s1", apply(headword, lexicon)))
+        expected = engine.phonemes(f"[[{entry.espeak}]]", voice)
+        assert engine.phonemes(spoken, voice) == expected
+        plain = engine.phonemes(engine.render(Sentence("t_s1", apply(headword, lexicon.without(headword)))), voice)
+        assert plain != expected, f"{info.tag}: the lexicon entry changes nothing; is it needed?"
+    finally:
+        engine.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tag", ["en", "es", "zh-Hans", "vi", "ko", "ru", "ar", "ht", "fr", "pt-BR"])
+def test_each_locale_audio_is_in_its_own_voice(built_site: Path, tag: str) -> None:
+    tags = ID3(built_site / tag / "fluoroscopy" / f"fluoroscopy.{tag}.mp3")
+    note = next(str(v) for k, v in tags.items() if k.startswith("COMM"))
+    assert re.search(rf"voice {re.escape(EXPECTED_VOICES[tag])}\)", note), note
+
+
+def test_references_stay_in_english_on_translated_pages(built_site: Path) -> None:
+    for loc in TARGETS:
+        page = (built_site / loc.tag / "fluoroscopy" / "index.html").read_text(encoding="utf-8")
+        references = re.search(r'<section class="references".*?</section>', page, re.DOTALL)
+        assert references is not None
+        items = re.findall(r"<li ([^>]*)>", references.group(0))
+        assert len(items) == 9 and all('lang="en"' in item for item in items)
