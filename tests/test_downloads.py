@@ -64,7 +64,7 @@ def test_overlays_point_at_real_text_and_lie_within_the_audio(built_site: Path) 
         return int(hours) * 3600 + int(minutes) * 60 + float(secs)
 
     checked = 0
-    for book in [b for b in epubs(built_site) if not b.parent.name.startswith(("tl",))]:
+    for book in [b for b in epubs(built_site) if "/tl/" not in b.as_posix()]:  # Tagalog has no audio here
         with zipfile.ZipFile(book) as archive:
             names = archive.namelist()
             assert names[0] == "mimetype" and archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
@@ -115,11 +115,10 @@ def test_overlays_point_at_real_text_and_lie_within_the_audio(built_site: Path) 
 
 def test_clean_builds_are_byte_identical(project: Project, tmp_path: Path) -> None:
     hashes = []
-    config = (project.root / "audio-build.toml").read_text()
-    for run in ("a", "b"):
-        project.write("audio-build.toml", config.replace("[site]\n", f'[site]\ncache = "{tmp_path / run}"\n', 1))
-        shutil.rmtree(project.root / "site", ignore_errors=True)
-        shutil.rmtree(project.root / ".site-versions", ignore_errors=True)
+    for _ in range(2):  # two clean builds: no cache, no previous site
+        for leftover in (".audio-build-cache", ".site-versions"):
+            shutil.rmtree(project.root / leftover, ignore_errors=True)
+        (project.root / "site").unlink(missing_ok=True)
         project.run("build", "-q")
         hashes.append({p.relative_to(project.site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                        for p in project.site.rglob("*") if p.is_file()})
@@ -139,8 +138,10 @@ def test_manifest_lists_every_output_with_size_and_hash(built_site: Path) -> Non
 def test_pages_link_downloads_with_format_language_and_size(built_site: Path) -> None:
     page = (built_site / "es/fluoroscopy/index.html").read_text(encoding="utf-8")
     link = re.search(r'<a href="fluoroscopy\.es\.epub" type="application/epub\+zip" hreflang="es" download>'
-                     r"([^<]+)</a>", page)
-    assert link and re.search(r"EPUB, Español, \d+([.,]\d)? MB", link.group(1)), page[-3000:]
+                     r"(.+?)</a>", page)
+    assert link, page[-3000:]
+    text = re.sub(r"<[^>]+>", "", link.group(1))
+    assert "EPUB" in text and "Español" in text and re.search(r"\d+([.,]\d)?\s?MB", text), text
     index = (built_site / "es/index.html").read_text(encoding="utf-8")
     assert re.search(r'href="\.\./downloads/es\.zip" type="application/zip" hreflang="es"', index)
     assert re.search(r'href="all-articles\.es\.epub" type="application/epub\+zip" hreflang="es"', index)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_gtts import (
+from .fake_gtts import (
     AUDIO,
     BAD_BASE64,
     EMPTY,
