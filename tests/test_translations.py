@@ -24,7 +24,7 @@ from .conftest import REPO
 CONFIG = load_config(REPO / "audio-build.toml")
 TARGETS = [loc for loc in CONFIG.target_locales]
 EXPECTED_VOICES = {"es": "es-419", "zh-Hans": "cmn", "vi": "vi", "ko": "ko", "ru": "ru", "ar": "ar", "ht": "ht",
-                   "fr": "fr-fr", "pt-BR": "pt-br", "en": "en-us"}
+                   "fr": "fr", "pt-BR": "pt-br", "en": "en-us"}
 
 
 def test_the_ten_languages_are_published() -> None:

@@ -142,7 +142,7 @@ class EspeakEngine:
         pieces = []
         for part in sentence.parts:
             if part.espeak:
-                pieces.append(f"[[{part.espeak}]]")
+                pieces.append(f" [[{part.espeak}]] ")  # spaced: espeak misreads "([[" next to brackets
             elif part.alias:
                 pieces.append(sanitize(part.alias))
             else:
