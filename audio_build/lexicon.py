@@ -27,7 +27,7 @@ from .markup import word_pattern
 PLS_NS = "http://www.w3.org/2005/01/pronunciation-lexicon"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 LEXICON_NAME = "pronunciation.pls"
-_ESPEAK_CODES = re.compile(r"^[A-Za-z0-9@'\",.:;_%&=!#/^|*<>~ \-]+$")
+_ESPEAK_CODES = re.compile(r"^[A-Za-z0-9@'\",.:;_%&=!#/^|*<>~? \-]+$")
 _MAX_BYTES = 1_000_000
 
 
