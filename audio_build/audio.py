@@ -24,6 +24,7 @@ TARGET_LUFS = -16.0
 # LAME (lameenc and ffmpeg's libmp3lame alike) comes out 0.43 LU quieter after decoding, at every quality
 # and bitrate we tried: normalize that much above the target so the MP3 itself measures -16 LUFS.
 ENCODER_LOUDNESS_LOSS = 0.43
+LOUDNESS_TOLERANCE = 0.2  # LU: well inside the ±1 LU the files must meet, reached in two or three rounds
 # Sample-peak ceiling before encoding: MP3 encoding and inter-sample peaks add up to about 1.2 dB,
 # measured on decoded files; -3 dB keeps the decoded true peak under -1 dBTP with room to spare.
 TRUE_PEAK_CEILING_DB = -3.0
@@ -197,13 +198,13 @@ def normalize(samples: np.ndarray, rate: int) -> np.ndarray:
 
     previous_gain = target - source
     out, loudness = attempt(previous_gain)
-    if abs(loudness - target) <= 0.1:
+    if abs(loudness - target) <= LOUDNESS_TOLERANCE:
         return out
     gain = previous_gain + (target - loudness)
     previous_loudness = loudness
-    for _ in range(6):
+    for _ in range(3):
         out, loudness = attempt(gain)
-        if abs(loudness - target) <= 0.1 or loudness == previous_loudness:
+        if abs(loudness - target) <= LOUDNESS_TOLERANCE or loudness == previous_loudness:
             break
         slope = (loudness - previous_loudness) / (gain - previous_gain)
         previous_gain, previous_loudness = gain, loudness

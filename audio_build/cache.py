@@ -58,7 +58,7 @@ class Cache:
         header = {"rate": clip.sample_rate, "samples": len(clip.samples), "ends": list(clip.sentence_ends),
                   "sha256": hashlib.sha256(pcm).hexdigest()}
         write_bytes(self.clip_path(key), CLIP_MAGIC + json.dumps(header).encode() + b"\n" + pcm,
-                    only_if_changed=False)
+                    only_if_changed=False, durable=False)
 
     # ----------------------------------------------------------------------------------------- files
     def file_path(self, key: str, suffix: str) -> Path:
@@ -81,9 +81,9 @@ class Cache:
 
     def store_file(self, key: str, suffix: str, data: bytes) -> Path:
         path = self.file_path(key, suffix)
-        write_bytes(path, data, only_if_changed=False)
+        write_bytes(path, data, only_if_changed=False, durable=False)
         write_bytes(path.with_name(path.name + ".sha256"), hashlib.sha256(data).hexdigest().encode(),
-                    only_if_changed=False)
+                    only_if_changed=False, durable=False)
         return path
 
 

@@ -29,8 +29,12 @@ def _explain(exc: OSError, path: Path) -> AudioBuildError:
     return AudioBuildError(f"cannot write: {exc.strerror or exc}", path)
 
 
-def write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True) -> bool:
-    """Atomically replace `path` with `data`; return False (and touch nothing) when it already holds it."""
+def write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True, durable: bool = True) -> bool:
+    """Atomically replace `path` with `data`; return False (and touch nothing) when it already holds it.
+
+    `durable=False` skips the fsync for files that carry their own checksum (the cache): a crash can
+    leave them stale or missing, never half-used, and the build stays fast.
+    """
     if only_if_changed:
         try:
             if path.stat().st_size == len(data) and path.read_bytes() == data:
@@ -44,7 +48,8 @@ def write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True) -> boo
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, path)
         tmp_name = None
