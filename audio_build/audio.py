@@ -92,7 +92,7 @@ def assemble(pieces: Sequence[tuple[str, str, Clip, float, Sequence[str]]], rate
             spans.append((sentence_id, begin, stop, text))
             begin = stop
         segments.append(Segment(block_id, kind, start / rate, position / rate, tuple(spans)))
-        silence = int(round(pause * rate))
+        silence = round(pause * rate)
         chunks.append(b"\x00\x00" * silence)
         position += silence
     speech = AudioSegment(data=b"".join(chunks), sample_width=2, frame_rate=rate, channels=1)
@@ -123,7 +123,7 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
 
     if rate not in _K_CACHE:
         _K_CACHE[rate] = _k_weighting(rate)
-    hop = int(round(0.1 * rate))  # 400 ms blocks with 75 % overlap = sums of four 100 ms hops
+    hop = round(0.1 * rate)  # 400 ms blocks with 75 % overlap = sums of four 100 ms hops
     hops = len(samples) // hop
     if hops < 4:
         return -math.inf
@@ -273,12 +273,13 @@ def tag_mp3(mp3: bytes, tags: Tags, chapters: Sequence[tuple[str, str, float, fl
 
 # ------------------------------------------------------------------------------------ captions, sync
 
-def _vtt_time(seconds: float) -> str:
-    millis = int(round(seconds * 1000))
+def clock(seconds: float, hour_digits: int = 2) -> str:
+    """h:mm:ss.fff, as WebVTT (two hour digits) and SMIL/EPUB (any) write times."""
+    millis = round(seconds * 1000)
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+    return f"{hours:0{hour_digits}d}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
 def _vtt_text(text: str) -> str:
@@ -292,7 +293,7 @@ def webvtt(assembled: Assembled, language: str) -> bytes:
         for sentence_id, begin, end, text in segment.sentences:
             if end <= begin:
                 continue
-            lines.extend([sentence_id, f"{_vtt_time(begin)} --> {_vtt_time(end)}", _vtt_text(text), ""])
+            lines.extend([sentence_id, f"{clock(begin)} --> {clock(end)}", _vtt_text(text), ""])
     return ("\n".join(lines)).encode("utf-8")
 
 

@@ -126,13 +126,13 @@ def build(config: Config, options: BuildOptions, log: Callable[[str], None] = la
 def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
              log: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, Any]]:
     from .content import TERM, load_corpus
+    from .extract import SITE_DOMAIN
     from .lexicon import lexicon_path, read_lexicon
-    from .markup import plain_text
     from .localize import load_strings, localize
+    from .markup import plain_text
     from .output import Output
     from .pages import LocaleSite, SiteRenderer, static_files
     from .ui import Interface
-    from .extract import SITE_DOMAIN
 
     corpus = load_corpus(config.content_dir, config.root)
     locales = selected_locales(config, options.locales)

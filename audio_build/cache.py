@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .engines import Clip
-from .files import write_bytes
+from .files import file_sha256, write_bytes
 
 CLIP_MAGIC = b"AUDIOBUILD-CLIP-1\n"
 
@@ -72,7 +72,7 @@ class Cache:
             expected = check.read_text().strip()
         except OSError:
             return None
-        if not path.exists() or _sha256(path) != expected:
+        if not path.exists() or file_sha256(path) != expected:
             for stale in (path, check):
                 with contextlib.suppress(OSError):
                     stale.unlink()
@@ -85,14 +85,6 @@ class Cache:
         write_bytes(path.with_name(path.name + ".sha256"), hashlib.sha256(data).hexdigest().encode(),
                     only_if_changed=False, durable=False)
         return path
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _decode_clip(data: bytes) -> Clip | None:

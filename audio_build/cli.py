@@ -216,7 +216,8 @@ def build(project: str | None, locales: Sequence[str], engine: str | None, no_au
           strict: bool, executor: str, scheduler: str | None, out: str | None, quiet: bool, verbose: bool,
           wait: float) -> None:
     """Build pages, audio and downloads for every locale into the output folder (atomically)."""
-    from .build import BuildOptions, build as run, print_summary
+    from .build import BuildOptions, print_summary
+    from .build import build as run
     config = _load(project)
     if out:
         config = config.with_overrides(output_dir=Path(out).resolve())
@@ -246,7 +247,8 @@ def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: b
     """Preview the site locally, rebuilding when a source file, catalog or lexicon is saved."""
     import threading
 
-    from .build import BuildOptions, build as run, print_summary
+    from .build import BuildOptions, print_summary
+    from .build import build as run
     from .serve import address_of, make_server, watch
 
     config = _load(project)

@@ -7,8 +7,8 @@ unchanged one costs a hash, and a large library's bundles are streamed to disk, 
 from __future__ import annotations
 
 import dataclasses
-import os
 import hashlib
+import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,10 +22,10 @@ from .cache import Cache, key_of
 from .config import Config
 from .content import ARTICLE, TERM, Corpus
 from .epub import Book, article_book_keys, book_documents
-from .files import write_bytes
+from .files import file_sha256, write_bytes
 from .lexicon import EMPTY, Lexicon, lexicon_path, read_lexicon, serialize
 from .localize import LocalizedArticle
-from .output import Output, file_sha256
+from .output import Output
 from .pages import DEFAULT_DISCLAIMER, Download, LocaleSite, SiteRenderer, static_files
 from .ui import plain
 
@@ -54,6 +54,39 @@ def _cached_file(cache: Cache, key: str, suffix: str, make: Any) -> Path:
     return cache.store_file(key, suffix, make())
 
 
+class _Books:
+    """The ebooks of one locale: everything a book needs that does not change from book to book."""
+
+    def __init__(self, config: Config, site: LocaleSite, outputs: Mapping[str, Output], cache: Cache,
+                 title: str) -> None:
+        self.config = config
+        self.site = site
+        self.outputs = outputs
+        self.cache = cache
+        self.title = title
+        self.lexicon = _lexicon_bytes(config, site)
+        self.media: dict[tuple[str, str], Path] = {}
+        for key, audio in site.audio.items():
+            output = outputs.get(audio.mp3)
+            if output is not None and output.source is not None:
+                self.media[key] = output.source
+        self.site_title = plain(site.ui.pgettext("site title", config.title))
+        self.disclaimer = plain(site.ui.gettext(DEFAULT_DISCLAIMER))
+        self.ui_state = sorted(site.ui._strings.items())  # the interface words a book shows
+
+    def book(self, keys: list[tuple[str, str]], book_title: str, seed: str) -> Path:
+        site, tag = self.site, self.site.info.tag
+        documents = book_documents(site.docs, site.audio, self.media, site.ipa, keys)
+        key = key_of("epub", DOWNLOADS_CODE, tag, seed, book_title, self.site_title, self.config.publisher,
+                     self.disclaimer, [repr(d.local) for d in documents], [repr(d.audio) for d in documents],
+                     [self.outputs[site.audio[(d.local.kind, d.local.slug)].mp3].sha256 if d.mp3 else ""
+                      for d in documents], hashlib.sha256(self.lexicon).hexdigest(), self.ui_state)
+        return _cached_file(self.cache, key, ".epub", lambda: Book(
+            title=book_title, site_title=self.site_title, locale=site.info, ui=site.ui,
+            publisher=self.config.publisher, documents=documents, lexicon=self.lexicon,
+            identifier_seed=f"audio-build:{self.title}:{tag}:{seed}", disclaimer=self.disclaimer).build())
+
+
 def add_downloads(config: Config, corpus: Corpus, sites: Mapping[str, LocaleSite], outputs: dict[str, Output],
                   title: str) -> None:
     """Build every download, add it to `outputs`, and tell each locale's pages what to link."""
@@ -61,41 +94,21 @@ def add_downloads(config: Config, corpus: Corpus, sites: Mapping[str, LocaleSite
     for tag, site in sites.items():
         if not site.docs:
             continue
-        lexicon = _lexicon_bytes(config, site)
-        media: dict[tuple[str, str], Path] = {}
-        for (kind, slug), audio in site.audio.items():
-            output = outputs.get(audio.mp3)
-            if output is not None and output.source is not None:
-                media[(kind, slug)] = output.source
-        site_title = plain(site.ui.pgettext("site title", config.title))
-        disclaimer = plain(site.ui.gettext(DEFAULT_DISCLAIMER))
-        ui_state = sorted((k, v) for k, v in site.ui._strings.items())  # the interface words a book shows
-
-        def book(keys: list[tuple[str, str]], book_title: str, seed: str) -> Path:
-            documents = book_documents(site.docs, site.audio, media, site.ipa, keys)
-            key = key_of("epub", DOWNLOADS_CODE, tag, seed, book_title, site_title, config.publisher, disclaimer,
-                         [repr(d.local) for d in documents], [repr(d.audio) for d in documents],
-                         [outputs[site.audio[(d.local.kind, d.local.slug)].mp3].sha256 if d.mp3 else ""
-                          for d in documents], hashlib.sha256(lexicon).hexdigest(), ui_state)
-            return _cached_file(cache, key, ".epub", lambda: Book(
-                title=book_title, site_title=site_title, locale=site.info, ui=site.ui, publisher=config.publisher,
-                documents=documents, lexicon=lexicon, identifier_seed=f"audio-build:{title}:{tag}:{seed}",
-                disclaimer=disclaimer).build())
-
+        books = _Books(config, site, outputs, cache, title)
         for (kind, slug), doc in sorted(site.docs.items()):
             if kind != ARTICLE:
                 continue
             path = paths.doc_audio(tag, kind, slug, "epub")
-            output = Output.of_file(book(article_book_keys(doc, site.docs, _words), plain(doc.title.text), slug))
+            output = Output.of_file(books.book(article_book_keys(doc, site.docs, _words), plain(doc.title.text), slug))
             outputs[path] = output
             site.downloads[(kind, slug)] = [Download(path, "epub", output.size, tag)]
         everything = [k for k in sorted(site.docs) if k[0] == ARTICLE] + [k for k in sorted(site.docs) if k[0] == TERM]
         collection = paths.locale_epub(tag)
-        outputs[collection] = Output.of_file(book(everything, site_title, "all"))
+        outputs[collection] = Output.of_file(books.book(everything, books.site_title, "all"))
         site.locale_downloads = [Download(collection, "epub", outputs[collection].size, tag)]
 
         bundle_path = paths.bundle(tag)
-        outputs[bundle_path] = Output.of_file(_bundle(config, corpus, sites, site, outputs, cache, title))
+        outputs[bundle_path] = Output.of_file(_bundle(config, corpus, site, outputs, cache))
         site.locale_downloads.append(Download(bundle_path, "zip", outputs[bundle_path].size, tag))
 
 
@@ -106,8 +119,7 @@ def _text_environment() -> Environment:
     return env
 
 
-def _bundle(config: Config, corpus: Corpus, sites: Mapping[str, LocaleSite], site: LocaleSite,
-            outputs: Mapping[str, Output], cache: Cache, title: str) -> Path:
+def _bundle(config: Config, corpus: Corpus, site: LocaleSite, outputs: Mapping[str, Output], cache: Cache) -> Path:
     """One locale, offline: its pages (without links to other languages), media, books, a README."""
     tag = site.info.tag
     offline = dataclasses.replace(site, locale_downloads=[d for d in site.locale_downloads if d.kind != "zip"])

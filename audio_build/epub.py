@@ -20,6 +20,7 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from .archive import reproducible_zip
+from .audio import clock
 from .content import ARTICLE, TERM
 from .locales import LocaleInfo
 from .localize import LocalBlock, LocalizedArticle
@@ -66,11 +67,7 @@ def file_name(kind: str, slug: str) -> str:
 
 
 def _clock(seconds: float) -> str:
-    millis = int(round(seconds * 1000))
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours}:{minutes:02d}:{secs:02d}.{millis:03d}"
+    return clock(seconds, hour_digits=1)
 
 
 def _attrs(lang: str, locale: LocaleInfo) -> Markup:

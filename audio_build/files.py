@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -64,6 +65,15 @@ def write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True, durabl
 
 def write_text(path: Path, text: str, *, only_if_changed: bool = True) -> bool:
     return write_bytes(path, text.encode("utf-8"), only_if_changed=only_if_changed)
+
+
+def file_sha256(path: Path) -> str:
+    """Streamed, so large audio and bundles never sit in memory to be hashed."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def sweep_temp_files(folder: Path) -> int:

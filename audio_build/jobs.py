@@ -19,6 +19,7 @@ from .config import GttsSettings
 from .engines import Clip, Engine, Sentence, Voice
 from .errors import AudioBuildError, EngineError, EngineUnavailable
 
+
 def _code_version(*names: str) -> str:
     """Hash of the modules that shape the bytes: any change to them invalidates cached outputs."""
     import hashlib

@@ -14,14 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from xml.etree.ElementTree import ParseError
 
-from .errors import LexiconError
 from .engines import Part
+from .errors import LexiconError
 from .markup import word_pattern
 
 PLS_NS = "http://www.w3.org/2005/01/pronunciation-lexicon"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.plurals import get_plural
@@ -39,7 +39,7 @@ def _babel_locale(folder: str) -> Locale:
     return Locale.parse(folder)
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale_info(code: str) -> LocaleInfo:
     """Describe a locale given either spelling; refuse anything that could be a path trick."""
     if not _SAFE_TAG.match(code or ""):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -278,8 +278,7 @@ def render_inline(text: str, language: str, *, sentence_prefix: str | None = Non
             begin, end = timings[sid]
             attrs += f' data-begin="{begin:.3f}" data-end="{end:.3f}"'
         out.append(_raw(f"<span{attrs}>"))
-        for opener in open_stack:
-            out.append(opener)
+        out.extend(open_stack)
         in_sentence = True
 
     def close_sentence() -> None:

@@ -71,7 +71,7 @@ def _clip_specs(utterances: Sequence[Utterance], lv: LocaleVoice, rate: int, loc
     specs = []
     for utterance in utterances:
         voice = lv.voice if utterance.lang == locale_tag else (lv.fallback_voice or lv.voice)
-        speed = max(80, int(round(rate * utterance.rate_factor)))
+        speed = max(80, round(rate * utterance.rate_factor))
         rendered = [lv.engine.render(s) for s in utterance.sentences]
         key = key_of("clip", lv.engine_name, lv.version, voice.name, speed, rendered)
         specs.append(ClipSpec(key=key, block_id=utterance.block_id, kind=utterance.kind, engine=lv.engine_name,
@@ -210,4 +210,4 @@ def check_strict(plan_: Plan, strict: bool) -> None:
             raise AudioBuildError("--strict: no audio for " + "; ".join(missing))
 
 
-__all__ = ["Plan", "plan", "run", "resolve_voice", "EngineError", "paths"]
+__all__ = ["EngineError", "Plan", "paths", "plan", "resolve_voice", "run"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AudioBuildError
-from .files import _explain, write_bytes
+from .files import _explain, file_sha256, write_bytes
 
 MANIFEST = "manifest.json"
 
@@ -41,14 +41,6 @@ class Output:
     def of_file(path: Path, sha256: str | None = None) -> Output:
         digest = sha256 or file_sha256(path)
         return Output(source=path, sha256=digest, size=path.stat().st_size)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def versions_dir(output_dir: Path) -> Path:

@@ -137,7 +137,7 @@ class _Renderer:
                          dir=direction(block.lang), level=block.block.level, ordered=block.block.ordered)
 
 
-def LocaleInfo_language(tag: str) -> str:  # noqa: N802  (tiny adapter kept next to its only user)
+def LocaleInfo_language(tag: str) -> str:
     return tag.split("-")[0].lower()
 
 

@@ -143,8 +143,8 @@ def readability_report(config: Config, codes: Sequence[str] = ()) -> list[Readab
 
 
 def format_table(rows: Sequence[Readability]) -> str:
-    lines = [f"{'locale':<8} {'document':<22} {'part':<8} {'sent.':>5} {'words':>6} {'w/sent':>6} {'ch/word':>7} "
-             f"{'grade':>6} {'ease':>6}  formula"]
+    lines = [(f"{'locale':<8} {'document':<22} {'part':<8} {'sent.':>5} {'words':>6} {'w/sent':>6} {'ch/word':>7} "
+              f"{'grade':>6} {'ease':>6}  formula")]
     for r in rows:
         grade = f"{r.grade:6.1f}" if r.grade is not None else f"{'-':>6}"
         ease = f"{r.score:6.1f}" if r.score is not None else f"{'-':>6}"

@@ -37,7 +37,7 @@ def _ends_with_abbreviation(before: str, language: str) -> bool:
     if not match:
         return False
     word = match.group(1).lower()
-    stem = word[:-1] if word.endswith(".") else word
+    stem = word.removesuffix(".")
     if len(stem) == 1 and stem.isalpha():
         # an initial ("J. Smith"), unless it ends a phrase such as "rayos X." or "rayons X."
         previous = re.search(r"(\S+)\s+\S+$", before)
@@ -63,9 +63,7 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
                 j += 1
             while j < length and text[j] in _CLOSERS:
                 j += 1
-            if char in _CJK_TERMINAL:
-                boundary_end = j
-            elif j >= length:
+            if char in _CJK_TERMINAL or j >= length:
                 boundary_end = j
             elif text[j].isspace():
                 k = j

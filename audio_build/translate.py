@@ -256,7 +256,7 @@ def _plural_expression_ok(expression: str, nplurals: int) -> bool:
     """Parse the C expression with the stdlib's own gettext parser and make sure every n lands in range."""
     try:
         func = gettext.c2py(expression)
-        return all(0 <= int(func(n)) < nplurals for n in range(0, 200))
+        return all(0 <= int(func(n)) < nplurals for n in range(200))
     except (ValueError, SyntaxError, ZeroDivisionError, TypeError, RecursionError):
         return False
 

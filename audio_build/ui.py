@@ -78,7 +78,7 @@ class UiText(str):
         return Markup(text)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark for extraction only"
+def N_(message: str) -> str:
     """Marks a string for the `site` catalog where it is defined; it is translated where it is used."""
     return message
 
