@@ -20,7 +20,7 @@ from babel import UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.catalog import Message as BabelMessage
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, normalize, read_po, unescape, write_po
 
 from . import __version__
 from .errors import CatalogError
@@ -176,7 +176,31 @@ def parse_catalog(raw: bytes, path: Path, locale: str | None = None, domain: str
         raise CatalogError(str(exc.args[0]).rsplit(" on ", 1)[0], path, exc.lineno + 1) from None
     except (UnknownLocaleError, ValueError) as exc:
         raise CatalogError(f"invalid header: {exc}", path, _header_line(text, "Language")) from None
+    for message in (*catalog, *catalog.obsolete.values()):
+        _restore_previous(message)
     return catalog
+
+
+def _restore_previous(message: BabelMessage) -> None:
+    """Babel reads `#| msgid` lines as translator comments; turn them back into the previous msgid."""
+    marked = [c for c in message.user_comments if c.startswith("|")]
+    if not marked:
+        return
+    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    parts: dict[str, list[str]] = {"msgid": [], "msgid_plural": []}
+    current = "msgid"
+    for comment in marked:
+        body = comment[1:].strip()
+        keyword = re.match(r"^(msgid_plural|msgid)\s+", body)
+        if keyword:
+            current = keyword.group(1)
+            body = body[keyword.end():]
+        if body.startswith('"') and body.endswith('"') and len(body) >= 2:
+            parts[current].append(unescape(body))
+    previous = ["".join(parts["msgid"])]
+    if parts["msgid_plural"]:
+        previous.append("".join(parts["msgid_plural"]))
+    message.previous_id = previous if previous[0] else []
 
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
@@ -223,10 +247,29 @@ def _gnu_header(data: bytes) -> bytes:
 
 
 def serialize(catalog: Catalog) -> bytes:
+    """PO bytes in the layout GNU tools write, previous msgids (`#| msgid`) included.
+
+    Babel wraps a long previous msgid as if it were a comment, which breaks it into an unreadable
+    `#| msgid "" "..."` line; those lines are written here instead, the way msgmerge writes them.
+    """
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=PO_WIDTH, omit_header=False, sort_output=False,
-             ignore_obsolete=False, include_previous=True)
-    return _gnu_header(buffer.getvalue())
+             ignore_obsolete=False, include_previous=False)
+    text = _gnu_header(buffer.getvalue()).decode("utf-8")
+    messages = [m for m in catalog if m.id]
+    if not any(m.previous_id for m in messages):
+        return text.encode("utf-8")
+    entries = text.split("\n\n")
+    for index, message in enumerate(messages, start=1):
+        if not message.previous_id or index >= len(entries):
+            continue
+        previous = [f"#| msgid {normalize(message.previous_id[0], prefix='#| ', width=PO_WIDTH)}"]
+        if len(message.previous_id) > 1:
+            previous.append(f"#| msgid_plural {normalize(message.previous_id[1], prefix='#| ', width=PO_WIDTH)}")
+        lines = entries[index].split("\n")
+        at = next(i for i, line in enumerate(lines) if line.startswith(("msgctxt ", "msgid ")))
+        entries[index] = "\n".join(lines[:at] + previous + lines[at:])
+    return "\n\n".join(entries).encode("utf-8")
 
 
 def write_catalog(path: Path, catalog: Catalog) -> bool:

@@ -236,3 +236,25 @@ def test_crlf_bom_and_no_final_newline_are_accepted(spanish_project: Project) ->
 def entries_of_bytes(path: Path) -> dict[tuple[str, str | None], str]:
     catalog = read_catalog(path)
     return {(m.id, m.context): m.string for m in catalog if m.id}  # type: ignore[misc]
+
+
+def test_a_long_changed_paragraph_keeps_a_readable_previous_msgid(spanish_project: Project) -> None:
+    """`#| msgid` of a wrapped paragraph is written as msgmerge writes it, read back, and kept stable."""
+    article = spanish_project.root / "content/blood-tests.md"
+    article.write_text(article.read_text().replace("takes the sample from a vein.",
+                                                   "takes the sample from a vein in your arm or hand, gently."))
+    spanish_project.cli("extract")
+    spanish_project.cli("update")
+    po = spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    raw = po.read_text(encoding="utf-8")
+    assert '#| msgid ""\n#| "A blood test uses' in raw
+    catalog = read_catalog(po)
+    changed = next(m for m in catalog if m.previous_id)
+    assert changed.previous_id == ["A blood test uses a small sample of blood. A **phlebotomist** takes the sample "
+                                   "from a vein."]
+    assert not changed.user_comments
+    before = po.read_bytes()
+    spanish_project.cli("update")
+    assert po.read_bytes() == before  # a second update changes nothing
+    if MSGFMT:
+        assert subprocess.run([MSGFMT, "-c", "-o", "/dev/null", str(po)], capture_output=True).returncode == 0
