@@ -141,6 +141,7 @@ class Corpus:
 
 # --------------------------------------------------------------------------------------------- parsing
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -184,9 +185,10 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, int],
     if not match:
         raise ContentError("must start with YAML front matter between '---' lines", path, 1)
     raw = match.group(1) or ""
+    loader = _YAML_LOADER(raw)
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(raw)
+        node = loader.get_single_node()  # parsed once: the node gives key lines, then the data
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark is not None else 1
@@ -194,6 +196,8 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, int],
         raise ContentError(f"invalid YAML front matter: {problem}", path, line) from None
     except yaml.YAMLError as exc:
         raise ContentError(f"invalid YAML front matter: {exc}", path, 2) from None
+    finally:
+        loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -54,6 +54,7 @@ def inline_tokens(text: str) -> list[Token]:
     return list(tokens[0].children or []) if tokens else []
 
 
+@lru_cache(maxsize=65536)
 def signature(text: str) -> MarkupSignature:
     counts: Counter[str] = Counter()
     code: list[str] = []
@@ -147,6 +148,11 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 def word_pattern(words: list[str]) -> re.Pattern[str] | None:
     """Whole-word, case-insensitive; scripts written without spaces match inside longer runs."""
+    return _word_pattern(tuple(words))
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     parts = []
     for word in sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True):
         escaped = re.escape(word)

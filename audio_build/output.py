@@ -144,10 +144,11 @@ def _check_relative(rel: str) -> None:
 
 
 def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with contextlib.suppress(OSError), path.open("rb") as handle:
-                os.fsync(handle.fileno())
+    """Everything of the new generation on disk before the link moves (power loss, not only crashes).
+
+    One sync() call costs a fraction of an fsync per file when a build writes thousands of pages.
+    """
+    os.sync()
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:

@@ -98,10 +98,17 @@ class Interface:
         self.source_lang = source_lang
         self._language = language
         self.missing: set[str] = set()
+        self._checked: dict[tuple[str, str | None], UiText] = {}
         self.dir = direction(lang)
         self._source_dir = direction(source_lang)
 
     def _lookup(self, msgid: str, context: str | None) -> UiText:
+        key = (msgid, context)
+        if key not in self._checked:  # each string is checked once per locale, not once per page
+            self._checked[key] = self._check(msgid, context)
+        return self._checked[key]
+
+    def _check(self, msgid: str, context: str | None) -> UiText:
         translated = self._strings.get((msgid, context))
         if translated and not translation_problems(msgid, translated, self._language) \
                 and _fields(translated) is not None:
