@@ -1,0 +1,1083 @@
+"""audio-build benchmarks: floor, cold builds, no-op, one-string edit, scaling, text half, pages.
+
+    .venv/bin/python benchmarks/bench.py            # everything (~25 min on 2 cores)
+    .venv/bin/python benchmarks/bench.py --quick    # smaller sizes, one run each (~5 min)
+    .venv/bin/python benchmarks/bench.py --only cold --only noop --runs 5
+
+Every audio-build command runs as a subprocess of the real console script (.venv/bin/audio-build). Whole
+process trees are measured by a sampler thread that walks /proc every 50 ms (RSS summed over every process of
+the tree: parent, pool workers, espeak-ng helpers and their per-clip children) plus wait4() rusage. Wall
+times are the headline figures; CPU seconds of the whole tree are recorded too, because this machine is
+shared and wall times move with other people's load (the load average is recorded with each run).
+
+Results: a Markdown table on stdout, raw numbers in benchmarks/results/bench-<date>.json (and .md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Self
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+BIN = REPO / ".venv" / "bin"
+CLI = BIN / "audio-build"
+PYTHON = BIN / "python"
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+SECTIONS = ("floor", "cold", "phases", "noop", "edit", "scaling", "text", "pages")
+
+sys.path.insert(0, str(HERE))
+import corpus
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def loadavg() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return -1.0
+
+
+# ------------------------------------------------------------------------------------ process trees
+
+def _proc_stat(pid: int) -> tuple[int, int, int, int, int] | None:
+    """(ppid, starttime, own cpu ticks, reaped children's cpu ticks, rss pages) of one process."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return None
+    rest = raw[raw.rfind(")") + 2:].split()
+    try:
+        return (int(rest[1]), int(rest[19]), int(rest[11]) + int(rest[12]), int(rest[13]) + int(rest[14]),
+                int(rest[21]))
+    except (IndexError, ValueError):
+        return None
+
+
+class TreeMonitor:
+    """Samples a process tree every `interval` seconds: peak of the summed RSS, and CPU time.
+
+    CPU: each process's own time at its last sample, plus whatever its reaped children used that no sample
+    saw (a parent's cutime minus its sampled children's totals): that is how the espeak-ng helper's
+    short-lived per-clip children are counted.
+    """
+
+    def __init__(self, root: int, interval: float = 0.05) -> None:
+        self.root = root
+        self.interval = interval
+        self.procs: dict[tuple[int, int], dict[str, int]] = {}
+        self.peak_rss = 0
+        self.peak_single_rss = 0
+        self.peak_processes = 0
+        self.samples = 0
+        self._outside: set[int] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        # Processes seen outside the tree stay outside (a new descendant is a new pid), so each sample
+        # reads /proc/<pid>/stat only for the tree and for processes that appeared since the last one.
+        pids = {int(name) for name in os.listdir("/proc") if name.isdigit()}
+        self._outside &= pids
+        stats = {}
+        for pid in pids - self._outside:
+            found = _proc_stat(pid)
+            if found is not None:
+                stats[pid] = found
+        tracked_pids = {pid for (pid, start) in self.procs if stats.get(pid, (0, -1))[1] == start}
+        tracked_pids.add(self.root)
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, *_rest) in stats.items():
+            children.setdefault(ppid, []).append(pid)
+        tree, stack = set(), list(tracked_pids)
+        while stack:
+            pid = stack.pop()
+            if pid in tree or pid not in stats:
+                continue
+            tree.add(pid)
+            stack.extend(children.get(pid, ()))
+        self._outside |= stats.keys() - tree
+        total = 0
+        for pid in tree:
+            ppid, start, own, reaped, rss = stats[pid]
+            self.procs[(pid, start)] = {"pid": pid, "ppid": ppid, "own": own, "reaped": reaped}
+            total += rss * PAGE_SIZE
+            self.peak_single_rss = max(self.peak_single_rss, rss * PAGE_SIZE)
+        self.peak_rss = max(self.peak_rss, total)
+        self.peak_processes = max(self.peak_processes, len(tree))
+        self.samples += 1
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.interval)
+
+    def cpu_seconds(self) -> float:
+        ticks = sum(p["own"] for p in self.procs.values())
+        for proc in self.procs.values():
+            sampled_children = sum(c["own"] + c["reaped"] for c in self.procs.values()
+                                   if c["ppid"] == proc["pid"] and c is not proc)
+            ticks += max(0, proc["reaped"] - sampled_children)
+        return ticks / CLK_TCK
+
+
+@dataclass
+class Run:
+    command: list[str]
+    cwd: str
+    wall: float
+    returncode: int
+    cpu: float  # whole tree, seconds (user + system)
+    peak_rss_sum: int  # bytes
+    peak_rss_single: int
+    peak_processes: int
+    load_before: float
+    stdout_tail: str = ""
+    stderr_tail: str = ""
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+SUMMARY = re.compile(r"built (\d+) locales, (\d+) pages, (\d+) files \((\d+) written, (\d+) unchanged, (\d+) removed\); "
+                     r"clips: (\d+) synthesized, (\d+) cached; ([\d.]+) min of audio; ([\d.]+) s")
+NOTHING = re.compile(r"nothing to do: (\d+) outputs are up to date \(([\d.]+) s\)")
+
+
+def parse_summary(stderr: str) -> dict[str, Any]:
+    match = SUMMARY.search(stderr)
+    if match:
+        names = ("locales", "pages", "files", "written", "unchanged", "removed", "synthesized", "cached",
+                 "audio_minutes", "seconds")
+        values = [float(v) if "." in v else int(v) for v in match.groups()]
+        return {"nothing_to_do": False, **dict(zip(names, values))}
+    match = NOTHING.search(stderr)
+    if match:
+        return {"nothing_to_do": True, "files": int(match.group(1)), "written": 0, "synthesized": 0,
+                "seconds": float(match.group(2))}
+    return {}
+
+
+def run(command: Sequence[str | Path], cwd: Path, *, check: bool = True, env: dict[str, str] | None = None,
+        interval: float = 0.05) -> Run:
+    """Run one command, measuring its whole process tree."""
+    args = [str(c) for c in command]
+    load = loadavg()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, env=env)
+        with TreeMonitor(process.pid, interval) as monitor:
+            _, status, usage = os.wait4(process.pid, 0)
+            wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    cpu = max(usage.ru_utime + usage.ru_stime, monitor.cpu_seconds())
+    result = Run(args, str(cwd), wall, process.returncode, cpu, monitor.peak_rss, monitor.peak_single_rss,
+                 monitor.peak_processes, load, stdout[-20000:], stderr[-4000:], parse_summary(stderr))
+    if check and process.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed in {cwd} ({process.returncode}):\n{stderr[-3000:]}")
+    return result
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+# ------------------------------------------------------------------------------------------ projects
+
+def closed_port() -> int:
+    """A local port nothing listens on: gTTS requests to it are refused at once, never leave the machine."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def offline_toml(text: str, port: int) -> str:
+    """The repository's audio-build.toml with gTTS pointed at a closed local port, no retries."""
+    lines = text.splitlines()
+    out: list[str] = []
+    in_gtts = False
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_gtts = stripped == "[engines.gtts]"
+            out.append(line)
+            if in_gtts:
+                out += [f'url = "http://127.0.0.1:{port}"', "retries = 0"]
+            continue
+        if in_gtts and re.match(r"(url|retries)\s*=", stripped):
+            continue
+        out.append(line)
+    if "[engines.gtts]" not in text:
+        out += ["", "[engines.gtts]", f'url = "http://127.0.0.1:{port}"', "retries = 0"]
+    result = "\n".join(out) + "\n"
+    import tomllib
+
+    parsed = tomllib.loads(result)["engines"]["gtts"]
+    assert parsed["retries"] == 0 and parsed["url"].startswith("http://127.0.0.1:"), parsed
+    return result
+
+
+def repo_project(target: Path, port: int) -> Path:
+    """content/, locales/ and audio-build.toml of the repository, in a fresh folder (no cache, no site)."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    shutil.copytree(REPO / "content", target / "content")
+    shutil.copytree(REPO / "locales", target / "locales", ignore=shutil.ignore_patterns("*.mo"))
+    (target / "audio-build.toml").write_text(offline_toml((REPO / "audio-build.toml").read_text(), port))
+    return target
+
+
+def site_root(project: Path) -> Path:
+    return (project / "site").resolve()
+
+
+def snapshot(project: Path) -> dict[str, tuple[int, int, int]]:
+    """(mtime_ns, inode, size) of every file under the output folder (following the `site` link)."""
+    root = site_root(project)
+    files = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = Path(folder) / name
+            st = path.stat()
+            files[path.relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_ino, st.st_size)
+    return files
+
+
+def compare(before: dict[str, tuple[int, int, int]], after: dict[str, tuple[int, int, int]]) -> dict[str, list[str]]:
+    return {
+        "rewritten": sorted(p for p in before.keys() & after.keys() if before[p] != after[p]),
+        "added": sorted(after.keys() - before.keys()),
+        "removed": sorted(before.keys() - after.keys()),
+    }
+
+
+def package_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "audio_build").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(REPO).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def fresh_output(project: Path) -> None:
+    for name in ("site", ".site-versions", ".audio-build-cache"):
+        path = project / name
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        elif path.is_dir():
+            shutil.rmtree(path)
+
+
+# ----------------------------------------------------------------------------------------------- floor
+
+FLOOR_WORKER = r'''
+import json, sys, time
+from pathlib import Path
+import numpy as np
+
+project, compare_engine = Path(sys.argv[1]), sys.argv[2] == "1"
+from audio_build import narration
+from audio_build.build import BuildOptions, build
+from audio_build.config import load_config
+
+
+class Planned(Exception):
+    pass
+
+
+captured = []
+
+
+def capture(jobs, *args, **kwargs):  # stands in for narration.run: keep the planned jobs, stop the build
+    captured.extend(jobs)
+    raise Planned
+
+
+narration.run = capture
+started = time.perf_counter()
+try:
+    build(load_config(project / "audio-build.toml"), BuildOptions(audio=True))
+except Planned:
+    pass
+plan_seconds = time.perf_counter() - started
+
+import lameenc
+from audio_build.audio import LEAD_IN, MP3_BITRATE, MP3_QUALITY, SAMPLE_RATE
+from audio_build.engines.espeak import EspeakEngine
+from audio_build.engines.espeak_host import Library
+
+renderer = EspeakEngine()  # only its render(); the helper process is not started for that
+jobs = [j for j in captured if j.clips and all(c.engine == "espeak" for c in j.clips)]
+skipped = [j.name for j in captured if j not in jobs]
+unique = {}
+for job in jobs:
+    for spec in job.clips:
+        unique.setdefault(spec.key, (spec.voice.name, spec.rate, " ".join(renderer.render(s) for s in spec.sentences),
+                                     spec.sentences))
+
+library = Library()  # libespeak-ng in this process: no helper, no fork, no protocol
+pcm = {}
+wall, cpu = time.perf_counter(), time.process_time()
+for key, (voice, rate, text, _) in unique.items():
+    library.set_voice(voice)
+    pcm[key], _events = library.synthesize(text, rate, True)
+synth_wall, synth_cpu = time.perf_counter() - wall, time.process_time() - cpu
+
+documents = []
+for job in jobs:
+    pieces = [b"\x00\x00" * int(LEAD_IN * SAMPLE_RATE)]
+    for spec in job.clips:
+        pieces.append(pcm[spec.key])
+        pieces.append(b"\x00\x00" * int(round(spec.pause_after * SAMPLE_RATE)))
+    documents.append(b"".join(pieces))
+wall, cpu = time.perf_counter(), time.process_time()
+mp3_bytes = 0
+for data in documents:
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(MP3_BITRATE)
+    encoder.set_in_sample_rate(SAMPLE_RATE)
+    encoder.set_channels(1)
+    encoder.set_quality(MP3_QUALITY)
+    mp3_bytes += len(bytes(encoder.encode(data) + encoder.flush()))
+encode_wall, encode_cpu = time.perf_counter() - wall, time.process_time() - cpu
+
+result = {"plan_seconds": plan_seconds, "jobs": len(jobs), "jobs_skipped_not_espeak": skipped,
+          "clips_planned": sum(len(j.clips) for j in jobs), "clips_unique": len(unique),
+          "audio_minutes": sum(len(d) for d in documents) / 2 / SAMPLE_RATE / 60, "mp3_bytes": mp3_bytes,
+          "synth_seconds": synth_wall, "synth_cpu": synth_cpu, "encode_seconds": encode_wall,
+          "encode_cpu": encode_cpu}
+if compare_engine:  # the same clips through the real engine (helper process, one fork per clip)
+    engine = EspeakEngine()
+    engine.version()
+    from audio_build.engines import Voice
+    wall = time.perf_counter()
+    for key, (voice, rate, _, sentences) in unique.items():
+        engine.synthesize(sentences, Voice("espeak", voice, ""), rate)
+    result["engine_helper_seconds"] = time.perf_counter() - wall
+    engine.close()
+print(json.dumps(result))
+'''
+
+
+PHASES_WORKER = r"""
+import json, sys, time
+started = time.perf_counter()
+from pathlib import Path
+from audio_build import audio, cache, downloads, jobs, narration, output, pages
+from audio_build.build import BuildOptions, build
+from audio_build.config import load_config
+from audio_build.engines.espeak import EspeakEngine
+imported = time.perf_counter() - started
+spent, calls = {}, {}
+
+
+def timed(owner, name, label):
+    original = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):
+        begin = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - begin
+            calls[label] = calls.get(label, 0) + 1
+    setattr(owner, name, wrapper)
+
+
+# Inside the audio jobs: only seen when they run in this process (-j1); pool workers import their own copy.
+timed(EspeakEngine, "synthesize", "synthesis via the espeak-ng helper")
+timed(jobs, "assemble", "assemble + loudness normalization")
+timed(audio, "integrated_loudness", "integrated_loudness")
+timed(audio, "limit", "limit")
+timed(jobs, "encode_mp3", "encode_mp3")
+timed(jobs, "tag_mp3", "tag_mp3")
+timed(jobs, "webvtt", "captions")
+timed(cache.Cache, "store_clip", "clip cache writes")
+timed(cache.Cache, "store_file", "file cache writes")
+
+
+timed(narration, "plan", "plan")
+timed(narration, "run", "audio jobs")
+timed(downloads, "add_downloads", "downloads (EPUB, ZIP)")
+timed(pages.SiteRenderer, "render_locale", "page rendering")
+timed(output, "publish", "publish")
+begin = time.perf_counter()
+summary = build(load_config(Path(sys.argv[1]) / "audio-build.toml"), BuildOptions(jobs=int(sys.argv[2]), progress=False))
+spent["build() total"] = time.perf_counter() - begin
+spent["imports"] = imported
+print(json.dumps({"phases": spent, "calls": calls, "synthesized": summary.clips_synthesized}))
+"""
+
+
+def floor_run(project: Path, compare_engine: bool) -> dict[str, Any]:
+    measured = run([PYTHON, "-c", FLOOR_WORKER, project, "1" if compare_engine else "0"], cwd=project)
+    result: dict[str, Any] = json.loads(measured.stdout_tail.strip().splitlines()[-1])
+    result["floor_seconds"] = result["synth_seconds"] + result["encode_seconds"]
+    result["floor_cpu"] = result["synth_cpu"] + result["encode_cpu"]
+    result["load_before"] = measured.load_before
+    return result
+
+
+# ------------------------------------------------------------------------------------------ sections
+
+@dataclass
+class Bench:
+    args: argparse.Namespace
+    work: Path
+    port: int
+    results: dict[str, Any] = field(default_factory=dict)
+    package_at_build: str = ""
+
+    def want(self, name: str) -> bool:
+        return not self.args.only or name in self.args.only
+
+    # -- 1-3: floor, cold builds -----------------------------------------------------------------
+    def floor_and_cold(self) -> None:
+        rounds = self.args.runs
+        floors: list[dict[str, Any]] = []
+        cold: dict[str, list[Run]] = {"1": [], "2": []}
+        for n in range(rounds):
+            if self.want("floor") and (n < self.args.floor_runs):
+                log(f"floor, run {n + 1}")
+                project = repo_project(self.work / "floor", self.port)
+                floors.append(floor_run(project, compare_engine=(n == 0 and not self.args.quick)))
+                log(f"  floor {floors[-1]['floor_seconds']:.1f} s (synthesis {floors[-1]['synth_seconds']:.1f} s, "
+                    f"encoding {floors[-1]['encode_seconds']:.1f} s)")
+            if self.want("cold"):
+                for jobs in ("1", "2"):
+                    project = repo_project(self.work / f"cold-j{jobs}", self.port)
+                    if jobs == "1":
+                        self.package_at_build = package_hash()
+                    log(f"cold build -j{jobs}, run {n + 1}")
+                    result = run([CLI, "build", "-j", jobs], cwd=project)
+                    cold[jobs].append(result)
+                    log(f"  {result.wall:.1f} s wall, {result.cpu:.1f} s CPU, {result.summary}")
+        if floors:
+            self.results["floor"] = {
+                "runs": floors,
+                "median_seconds": median([f["floor_seconds"] for f in floors]),
+                "median_cpu": median([f["floor_cpu"] for f in floors]),
+            }
+        if cold["1"] or cold["2"]:
+            self.results["cold"] = {f"j{k}": {"runs": [asdict(r) for r in v], "median_seconds": median([r.wall for r in v]),
+                                              "median_cpu": median([r.cpu for r in v])}
+                                    for k, v in cold.items() if v}
+
+    # -- where a cold build's time goes (for the -j2 speedup bound) --------------------------------------
+    def phases(self) -> None:
+        out = {}
+        for jobs in self.args.phase_jobs:
+            project = repo_project(self.work / f"phases-j{jobs}", self.port)
+            log(f"phases of a cold build with -j{jobs}")
+            measured = run([PYTHON, "-c", PHASES_WORKER, project, str(jobs)], cwd=project)
+            reported = json.loads(measured.stdout_tail.strip().splitlines()[-1])
+            phases = reported["phases"]
+            jobs_time = phases.get("audio jobs", 0.0)
+            out[f"j{jobs}"] = {"phases": phases, "calls": reported["calls"], "wall": measured.wall, "cpu": measured.cpu,
+                               "serial_seconds": measured.wall - jobs_time, "jobs_seconds": jobs_time,
+                               "load_before": measured.load_before}
+            log(f"  {', '.join(f'{k} {v:.1f} s' for k, v in phases.items())}")
+            shutil.rmtree(project, ignore_errors=True)
+        cold = self.results.get("cold", {})
+        if "j1" in cold and out:
+            # Amdahl: the serial part stays, the audio jobs at best halve with two workers.
+            serial = min(v["serial_seconds"] for v in out.values())
+            t1 = cold["j1"]["median_seconds"]
+            out["amdahl_bound_j2_speedup"] = t1 / (serial + max(0.0, t1 - serial) / 2)
+            out["serial_seconds_used"] = serial
+        self.results["phases"] = out
+
+    # -- 4-5: no-op, one msgstr ----------------------------------------------------------------------
+    def noop_and_edit(self) -> None:
+        project = self.work / "cold-j1"
+        if not (project / "site").exists():
+            project = repo_project(self.work / "incremental", self.port)
+            log("building the repository once for the no-op / edit figures")
+            self.package_at_build = package_hash()
+            run([CLI, "build", "-j", "1"], cwd=project)
+        primed = None
+        if package_hash() != self.package_at_build:
+            # Someone changed audio_build/ since that build: its hash is an input, so the next build is
+            # rightly not a no-op. Build once more so the figure measures "nothing changed".
+            log("audio_build/ changed since the cold build: building once more before measuring the no-op")
+            primed = asdict(run([CLI, "build", "-j", "1"], cwd=project))
+        if self.want("noop"):
+            before = snapshot(project)
+            generation = os.readlink(project / "site")
+            runs = []
+            for n in range(self.args.noop_runs):
+                runs.append(run([CLI, "build", "-j", "1"], cwd=project))
+            after = snapshot(project)
+            changes = compare(before, after)
+            self.results["noop"] = {
+                "runs": [asdict(r) for r in runs],
+                "median_seconds": median([r.wall for r in runs]),
+                "clips_synthesized": sum(r.summary.get("synthesized", -1) for r in runs),
+                "nothing_to_do": all(r.summary.get("nothing_to_do") for r in runs),
+                "files_checked": len(before),
+                "files_rewritten": len(changes["rewritten"]) + len(changes["added"]) + len(changes["removed"]),
+                "changes": changes,
+                "generation_before": generation,
+                "generation_after": os.readlink(project / "site"),
+                "primed_because_package_changed": primed,
+            }
+            log(f"no-op: {self.results['noop']['median_seconds']:.2f} s, "
+                f"{self.results['noop']['files_rewritten']} files rewritten")
+        if self.want("edit"):
+            po = project / "locales" / "es" / "LC_MESSAGES" / "fluoroscopy.po"
+            edited = edit_paragraph_msgstr(po)
+            before = snapshot(project)
+            result = run([CLI, "build", "-j", "1"], cwd=project)
+            after = snapshot(project)
+            changes = compare(before, after)
+            self.results["edit"] = {
+                "file": str(po.relative_to(project)), "edit": edited, "run": asdict(result),
+                "seconds": result.wall,
+                "clips_synthesized": result.summary.get("synthesized"),
+                "files_rewritten": len(changes["rewritten"]) + len(changes["added"]),
+                "changes": changes,
+            }
+            log(f"one msgstr: {result.wall:.1f} s, {result.summary.get('synthesized')} clip(s), "
+                f"{self.results['edit']['files_rewritten']} files rewritten")
+
+    # -- 6: scaling -----------------------------------------------------------------------------------
+    def scaling(self) -> None:
+        rows = []
+        for size in self.args.sizes:
+            root = self.work / f"scale-{size}"
+            if root.exists():
+                shutil.rmtree(root)
+            log(f"scaling: generating {size} articles x (en, es)")
+            generated = corpus.generate(root, size, ["es"], seed=self.args.seed, cli=CLI)
+            log(f"scaling: building {size} articles with -j2")
+            result = run([CLI, "build", "-j", "2"], cwd=root)
+            rows.append({"articles": size, "terms": generated.terms, "generate_seconds": generated.seconds,
+                         "seconds": result.wall, "cpu": result.cpu, "per_article": result.wall / size,
+                         "cpu_per_article": result.cpu / size, "peak_rss_sum": result.peak_rss_sum,
+                         "peak_rss_single": result.peak_rss_single, "peak_processes": result.peak_processes,
+                         "summary": result.summary, "load_before": result.load_before})
+            log(f"  {result.wall:.1f} s ({result.wall / size:.2f} s/article), CPU {result.cpu:.1f} s, "
+                f"peak RSS sum {result.peak_rss_sum / 2**20:.0f} MiB, {result.summary}")
+            shutil.rmtree(root / ".audio-build-cache", ignore_errors=True)
+        per = [r["per_article"] for r in rows]
+        first, last = rows[0], rows[-1]
+        marginal = None
+        if len(rows) >= 2:
+            a, b = rows[-2], rows[-1]
+            marginal = (b["seconds"] - a["seconds"]) / (b["articles"] - a["articles"])
+        fit = None
+        if len(rows) >= 2:
+            xs, ys = [r["articles"] for r in rows], [r["seconds"] for r in rows]
+            slope, intercept = statistics.linear_regression(xs, ys)
+            fit = {"fixed_seconds": intercept, "seconds_per_article": slope}
+        self.results["scaling"] = {
+            "rows": rows,
+            "linear_fit": fit,
+            "spread": max(per) / min(per) - 1 if per else None,
+            "vs_smallest": {r["articles"]: r["per_article"] / first["per_article"] for r in rows},
+            "marginal_seconds_per_article": marginal,
+            "rss_ratio": last["peak_rss_sum"] / first["peak_rss_sum"] if rows else None,
+        }
+
+    # -- 7: text half and pages -----------------------------------------------------------------------
+    def text_and_pages(self) -> None:
+        n, locales = self.args.text_articles, TEXT_LOCALES[: self.args.text_locales]
+        root = self.work / "text"
+        if root.exists():
+            shutil.rmtree(root)
+        project = root / "audio-build"
+        log(f"text half: generating {n} articles x {len(locales)} locales")
+        generated = corpus.generate(project, n, locales, seed=self.args.seed, cli=CLI)
+        log(f"  generated: {generated.seconds}")
+        out: dict[str, Any] = {"articles": n, "terms": generated.terms, "locales": locales,
+                               "generation": generated.seconds, "messages_filled": generated.messages_filled}
+        if self.want("pages"):  # first: the text half edits the corpus
+            out["pages"] = pages_half(root, project)
+        if self.want("text"):
+            out["text"] = text_half(root, project, locales)
+        self.results["text"] = out
+
+
+TEXT_LOCALES = ["es", "fr", "pt-BR", "vi", "ru", "ht", "de", "it"]
+
+
+def edit_paragraph_msgstr(po: Path) -> dict[str, str]:
+    """Change the end of the first paragraph's msgstr slightly ('.' -> '!'): one block, one clip."""
+    text = po.read_text(encoding="utf-8")
+    entries = text.split("\n\n")
+    for index, entry in enumerate(entries):
+        if "#. Paragraph." not in entry or "\nmsgstr " not in entry:
+            continue
+        head, msgstr = entry.split("\nmsgstr ", 1)
+        position = msgstr.rfind('."')
+        if position < 0:
+            continue
+        new = msgstr[:position] + '!"' + msgstr[position + 2:]
+        entries[index] = head + "\nmsgstr " + new
+        po.write_text("\n\n".join(entries), encoding="utf-8")
+        return {"before": msgstr[-80:], "after": new[-80:]}
+    raise RuntimeError(f"no paragraph msgstr ending in '.' in {po}")
+
+
+def edit_article(content: Path, slug: str) -> None:
+    """The same source edit for every tool: one paragraph of one article gets a sentence longer."""
+    path = content / f"{slug}.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("## What is"):
+            lines[i + 2] += " Ask your nurse about it too."
+            break
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+MD2PO_DRIVER = r'''
+import sys
+from pathlib import Path
+from mdpo.md2po.__main__ import run
+root = Path(sys.argv[1])
+for md in sorted((root / "content").rglob("*.md")):
+    domain = ("glossary-" if md.parent.name == "terms" else "") + md.stem
+    pot = root / "locales" / f"{domain}.pot"
+    run([str(md.relative_to(root)), "--po-filepath", str(pot), "--save", "--merge-pofiles", "--remove-not-found",
+         "--wrapwidth", "79", "--quiet"])
+'''
+
+PYBABEL_DOMAINS_DRIVER = r'''
+import sys
+from pathlib import Path
+from babel.messages.frontend import CommandLineInterface
+locales = Path(sys.argv[1])
+for pot in sorted(locales.glob("*.pot")):
+    CommandLineInterface().run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(locales), "-D", pot.stem,
+                                "--previous", "-w", "79"])
+'''
+
+
+def seed_catalogs(locales_dir: Path, folders: Sequence[str], pots: Sequence[Path], domain_of: Callable[[Path], str]) -> int:
+    """Translated catalogs for a peer: each template read once, written once per locale with pseudo-msgstrs."""
+    from babel.messages.pofile import read_po, write_po
+
+    written = 0
+    for pot in pots:
+        with pot.open("rb") as handle:
+            template = read_po(handle)
+        for folder in folders:
+            template.locale = folder  # sets Language and plural forms for the header
+            for message in template:
+                if message.id:
+                    if isinstance(message.id, (list, tuple)):
+                        message.string = tuple(corpus.pseudo_translate(message.id[min(k, 1)], folder)
+                                               for k in range(template.num_plurals))
+                    else:
+                        message.string = corpus.pseudo_translate(message.id, folder)
+            target = locales_dir / folder / "LC_MESSAGES" / f"{domain_of(pot)}.po"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("wb") as handle:
+                write_po(handle, template, width=79)
+            written += 1
+    return written
+
+
+def text_half(root: Path, project: Path, locales: Sequence[str]) -> dict[str, Any]:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    folders = [t.replace("-", "_") for t in locales]
+    slug = corpus.article_slug(len(list((project / "content").glob("*.md"))) // 2)
+    # ---- peers' trees, set up from the same content before the edit (not timed)
+    log("text half: setting up the peers' catalogs")
+    babel_tree = root / "pybabel"
+    shutil.copytree(project / "content", babel_tree / "content")
+    shutil.copytree(REPO / "audio_build" / "templates", babel_tree / "audio_build" / "templates")
+    (babel_tree / "babel.cfg").write_text("[audio_build: content/**.md]\n\n[jinja2: audio_build/templates/**.html]\n"
+                                          "silent = false\ntrimmed = true\n")
+    merged = Catalog(project="bench")  # every domain's messages in one template, as `pybabel extract` makes
+    for pot in sorted((project / "locales").glob("*.pot")):
+        with pot.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id:
+                    merged.add(message.id, locations=message.locations, auto_comments=message.auto_comments,
+                               context=message.context)
+    (babel_tree / "locales").mkdir()
+    with (babel_tree / "locales" / "messages.pot").open("wb") as handle:
+        write_po(handle, merged, width=79)
+    seed_catalogs(babel_tree / "locales", folders, [babel_tree / "locales" / "messages.pot"], lambda p: "messages")
+
+    domains_tree = root / "pybabel-domains"
+    shutil.copytree(project / "locales", domains_tree / "locales")
+
+    md_tree = root / "mdpo"
+    shutil.copytree(project / "content", md_tree / "content")
+    (md_tree / "locales").mkdir()
+    run([PYTHON, "-c", MD2PO_DRIVER, md_tree], cwd=md_tree)
+    pots = sorted((md_tree / "locales").glob("*.pot"))
+    seed_catalogs(md_tree / "locales", folders, pots, lambda p: p.stem)
+
+    for tree in (project, babel_tree, md_tree):
+        edit_article(tree / "content", slug)
+    results: dict[str, Any] = {"edited_article": slug, "method": {
+        "audio-build": "`audio-build extract -q` then `audio-build update -q` (console script, 2 processes)",
+        "pybabel (single template)": "`pybabel extract -F babel.cfg -o locales/messages.pot .` with the audio_build "
+                                     "extractor + jinja2 templates, then `pybabel update -i locales/messages.pot "
+                                     "-d locales -D messages` (2 processes; one catalog per locale holding every "
+                                     "article)",
+        "pybabel (per domain)": "`pybabel update -i locales/<domain>.pot -d locales -D <domain> --previous` for every "
+                                "domain, through Babel's CLI class in one Python process (no interpreter start per "
+                                "domain), on a copy of audio-build's own catalogs and templates; extraction is the "
+                                "single-template `pybabel extract` time (per-file extraction costs the same plugin "
+                                "work)",
+        "md2po + msgmerge": "md2po (mdpo CLI entry point, every file in one Python process: --save --merge-pofiles "
+                            "--remove-not-found) into one .pot per article, then `msgmerge -q -U --backup=off "
+                            "--previous` per catalog (one process per catalog)",
+    }}
+    # ---- audio-build
+    log("text half: audio-build extract + update")
+    extract = run([CLI, "extract", "-q"], cwd=project)
+    update = run([CLI, "update", "-q"], cwd=project)
+    results["audio-build"] = {"extract": extract.wall, "update": update.wall, "total": extract.wall + update.wall,
+                              "cpu": extract.cpu + update.cpu}
+    # Can audio-build read back what its update wrote for the edited article (a fuzzy entry with `#| msgid`)?
+    probe = subprocess.run([PYTHON, "-c", ("import sys; from pathlib import Path; "
+                            "from audio_build.catalog import read_catalog; read_catalog(Path(sys.argv[1]))"),
+                            project / "locales" / folders[0] / "LC_MESSAGES" / f"{slug}.po"],
+                           check=False, capture_output=True, text=True)
+    results["audio-build"]["updated_catalog_readable"] = probe.returncode == 0
+    results["audio-build"]["read_error"] = probe.stderr.strip().splitlines()[-1] if probe.returncode else ""
+    log(f"  {results['audio-build']}")
+    # ---- pybabel, single template
+    log("text half: pybabel extract + update (single template)")
+    extract = run([BIN / "pybabel", "-q", "extract", "-F", "babel.cfg", "-o", "locales/messages.pot",
+                   "-c", "Translators:", "."], cwd=babel_tree)
+    update = run([BIN / "pybabel", "-q", "update", "-i", "locales/messages.pot", "-d", "locales", "-D", "messages",
+                  "--previous", "-w", "79"], cwd=babel_tree)
+    babel_extract = extract.wall
+    results["pybabel (single template)"] = {"extract": extract.wall, "update": update.wall,
+                                            "total": extract.wall + update.wall, "cpu": extract.cpu + update.cpu}
+    log(f"  {results['pybabel (single template)']}")
+    # ---- pybabel, one update per domain, on audio-build's own layout and (new) templates
+    log("text half: pybabel update per domain")
+    for pot in (project / "locales").glob("*.pot"):
+        shutil.copy2(pot, domains_tree / "locales" / pot.name)
+    update = run([PYTHON, "-c", PYBABEL_DOMAINS_DRIVER, domains_tree / "locales"], cwd=domains_tree)
+    results["pybabel (per domain)"] = {"extract": babel_extract, "update": update.wall,
+                                       "total": babel_extract + update.wall, "cpu": update.cpu,
+                                       "extract_reused": True}
+    log(f"  {results['pybabel (per domain)']}")
+    # ---- md2po + msgmerge
+    log("text half: md2po + msgmerge")
+    extract = run([PYTHON, "-c", MD2PO_DRIVER, md_tree], cwd=md_tree)
+    load = loadavg()
+    started = time.perf_counter()
+    cpu_before = os.times()
+    catalogs = 0
+    for pot in sorted((md_tree / "locales").glob("*.pot")):
+        for folder in folders:
+            po = md_tree / "locales" / folder / "LC_MESSAGES" / f"{pot.stem}.po"
+            subprocess.run(["msgmerge", "-q", "-U", "--backup=off", "--previous", str(po), str(pot)], check=True)
+            catalogs += 1
+    merge_wall = time.perf_counter() - started
+    cpu_after = os.times()
+    merge_cpu = (cpu_after.children_user - cpu_before.children_user) + (cpu_after.children_system
+                                                                          - cpu_before.children_system)
+    startup = run([BIN / "md2po", "--version"], cwd=md_tree)
+    files = len(list((md_tree / "content").rglob("*.md")))
+    results["md2po + msgmerge"] = {"extract": extract.wall, "update": merge_wall, "total": extract.wall + merge_wall,
+                                   "cpu": extract.cpu + merge_cpu, "catalogs": catalogs, "load_before": load,
+                                   "md2po_process_start_seconds": startup.wall,
+                                   "md2po_one_process_per_file_estimate": extract.wall + files * startup.wall}
+    log(f"  {results['md2po + msgmerge']}")
+    peers = {k: v for k, v in results.items() if k not in ("audio-build", "method", "edited_article")}
+    fastest = min(peers, key=lambda k: peers[k]["total"])
+    results["fastest_peer"] = fastest
+    results["ratio_to_fastest_peer"] = results["audio-build"]["total"] / peers[fastest]["total"]
+    return results
+
+
+def pages_half(root: Path, project: Path) -> dict[str, Any]:
+    log("pages: audio-build build --no-audio")
+    fresh_output(project)
+    build = run([CLI, "build", "--no-audio", "-j", "1"], cwd=project)
+    articles = len(list((project / "content").glob("*.md")))
+    sources = len(list((project / "content").rglob("*.md")))
+    pages = int(build.summary.get("pages", 0)) or 1
+    locales = int(build.summary.get("locales", 1)) or 1
+    out: dict[str, Any] = {"audio-build": {"seconds": build.wall, "cpu": build.cpu, "pages": pages,
+                                           "locales": locales, "source_documents": sources,
+                                           "per_page": build.wall / pages,
+                                           "per_source_document_per_locale": build.wall / (sources * locales),
+                                           "peak_rss_sum": build.peak_rss_sum, "summary": build.summary}}
+    log(f"  {out['audio-build']['seconds']:.1f} s, {pages} pages")
+    docs = root / "mkdocs" / "docs"
+    shutil.copytree(project / "content", docs)
+    (docs / "index.md").write_text("# Benchmark Health Library\n")
+    configs = {
+        "mkdocs (defaults: full nav, search)": "site_name: Benchmark Health Library\n",
+        "mkdocs (nav: index only, no plugins)": "site_name: Benchmark Health Library\nnav:\n  - index.md\nplugins: []\n",
+    }
+    for name, text in configs.items():
+        (root / "mkdocs" / "mkdocs.yml").write_text(text)
+        shutil.rmtree(root / "mkdocs" / "site", ignore_errors=True)
+        log(f"pages: {name}")
+        result = run([BIN / "mkdocs", "build", "-q", "-d", "site"], cwd=root / "mkdocs")
+        built = sum(1 for p in (root / "mkdocs" / "site").rglob("index.html"))
+        out[name] = {"seconds": result.wall, "cpu": result.cpu, "pages": built, "per_page": result.wall / max(built, 1),
+                     "peak_rss_sum": result.peak_rss_sum}
+        log(f"  {result.wall:.1f} s, {built} pages")
+    out["articles"] = articles
+    return out
+
+
+# ------------------------------------------------------------------------------------------- report
+
+def _fmt_s(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{value:.{digits}f} s"
+
+
+def _phase_text(phases: dict[str, float], calls: dict[str, int]) -> str:
+    """'plan 0.5 s; audio jobs 54.9 s (synthesis ..., assemble ... [integrated_loudness ...]); ...'"""
+    def one(name: str) -> str:
+        count = calls.get(name, 0)
+        return f"{name} {phases[name]:.1f} s" + (f" ×{count}" if count > 1 else "")
+
+    inner = [one(n) for n in ("synthesis via the espeak-ng helper", "assemble + loudness normalization",
+                              "encode_mp3", "clip cache writes") if n in phases]
+    detail = [one(n) for n in ("integrated_loudness", "limit") if n in phases]
+    if inner and detail:
+        inner[1 if len(inner) > 1 else 0] += f" [{', '.join(detail)}]"
+    parts = []
+    for name in ("imports", "plan", "audio jobs", "page rendering", "downloads (EPUB, ZIP)", "publish"):
+        if name in phases:
+            parts.append(one(name) + (f" ({'; '.join(inner)})" if name == "audio jobs" and inner else ""))
+    return "; ".join(parts)
+
+
+def _loads(section: dict[str, Any]) -> str:
+    loads = [r["load_before"] for r in section["runs"]]
+    return f"load avg {min(loads):.1f}–{max(loads):.1f}"
+
+
+def _met(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("yes" if ok else "**no**")
+
+
+def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    floor, cold = results.get("floor"), results.get("cold", {})
+    if floor:
+        f = floor["runs"][0]
+        rows.append(("Floor: raw espeak-ng in-process + raw lameenc, repository content (median)",
+                     (f"{_fmt_s(floor['median_seconds'])} ({f['clips_unique']} clips, {f['jobs']} documents, "
+                     f"{f['audio_minutes']:.1f} min; synth {median([r['synth_seconds'] for r in floor['runs']]):.1f} s"
+                     f" + encode {median([r['encode_seconds'] for r in floor['runs']]):.1f} s)"), "—", "—"))
+        helper = [r["engine_helper_seconds"] for r in floor["runs"] if "engine_helper_seconds" in r]
+        if helper:
+            rows.append(("Same clips through the real engine (helper process, fork per clip)",
+                         f"{_fmt_s(helper[0])} vs {_fmt_s(floor['runs'][0]['synth_seconds'])} in-process", "—", "—"))
+    j1, j2 = cold.get("j1"), cold.get("j2")
+    if j1:
+        value = f"{_fmt_s(j1['median_seconds'])} (n={len(j1['runs'])}; CPU {j1['median_cpu']:.1f} s; {_loads(j1)})"
+        ratio = j1["median_seconds"] / floor["median_seconds"] if floor else None
+        rows.append(("Cold build -j1, all locales (median)", value, "—", "—"))
+        if ratio is not None:
+            cpu_ratio = j1["median_cpu"] / floor["median_cpu"]
+            rows.append(("Cold -j1 / floor", f"{ratio:.2f}x (CPU {cpu_ratio:.2f}x)", "≤ 1.2x", _met(ratio <= 1.2)))
+    if j2:
+        rows.append(("Cold build -j2 (median)", (f"{_fmt_s(j2['median_seconds'])} (n={len(j2['runs'])}; CPU "
+                     f"{j2['median_cpu']:.1f} s; {_loads(j2)})"), "—", "—"))
+        if j1:
+            speedup = j1["median_seconds"] / j2["median_seconds"]
+            rows.append(("Speedup -j2 vs -j1", f"{speedup:.2f}x", "≥ 1.8x", _met(speedup >= 1.8)))
+    phases = results.get("phases")
+    if phases:
+        for key, value in phases.items():
+            if key.startswith("j"):
+                shown = _phase_text(value["phases"], value["calls"])
+                rows.append((f"Cold build {key.replace('j', '-j')} by phase (one run)",
+                             f"{value['wall']:.1f} s: {shown}; serial part {value['serial_seconds']:.1f} s", "—", "—"))
+        if "amdahl_bound_j2_speedup" in phases:
+            rows.append(("  best -j2 speedup with that serial part (Amdahl)",
+                         f"{phases['amdahl_bound_j2_speedup']:.2f}x", "≥ 1.8x",
+                         _met(phases["amdahl_bound_j2_speedup"] >= 1.8)))
+    noop = results.get("noop")
+    if noop:
+        share = noop["median_seconds"] / j1["median_seconds"] if j1 else None
+        ok = noop["clips_synthesized"] == 0 and noop["files_rewritten"] == 0 and (share is None or share < 0.01)
+        rows.append(("No-op rebuild (median)", f"{_fmt_s(noop['median_seconds'], 2)}"
+                     + (f" = {share * 100:.2f}% of cold -j1" if share is not None else "")
+                     + f"; {noop['clips_synthesized']} clips; {noop['files_rewritten']} of {noop['files_checked']} "
+                       "files rewritten", "0 clips, 0 files, < 1%", _met(ok)))
+    edit = results.get("edit")
+    if edit:
+        clips = edit["clips_synthesized"]
+        rows.append(("One es msgstr changed (fluoroscopy.po paragraph)",
+                     f"{_fmt_s(edit['seconds'])}; {clips} clip(s) synthesized; {edit['files_rewritten']} files rewritten",
+                     "exactly 1 clip", _met(clips == 1)))
+    scaling = results.get("scaling")
+    if scaling:
+        per = ", ".join(f"{r['articles']}: {r['per_article']:.2f} s" for r in scaling["rows"])
+        spread = scaling["spread"]
+        rows.append(("Scaling -j2, time per article (en + es, with audio)", f"{per}; spread {spread * 100:.0f}%"
+                     + (f"; marginal {scaling['marginal_seconds_per_article']:.2f} s/article"
+                        if scaling["marginal_seconds_per_article"] is not None else ""),
+                     "flat within 15%", _met(spread <= 0.15)))
+        if scaling.get("linear_fit"):
+            fit = scaling["linear_fit"]
+            rows.append(("  linear fit of build time over the sizes", (f"{fit['fixed_seconds']:.1f} s fixed + "
+                         f"{fit['seconds_per_article']:.2f} s per article"), "—", "—"))
+        rss = ", ".join(f"{r['articles']}: {r['peak_rss_sum'] / 2**20:.0f} MiB" for r in scaling["rows"])
+        ratio = scaling["rss_ratio"]
+        first, last = scaling["rows"][0]["articles"], scaling["rows"][-1]["articles"]
+        rows.append((f"Peak RSS summed over the build's processes, {last} vs {first} articles",
+                     f"{ratio:.2f}x ({rss})", "≤ 1.2x", _met(ratio <= 1.2)))
+    text = results.get("text", {})
+    half = text.get("text")
+    if half:
+        ab = half["audio-build"]
+        rows.append((f"audio-build extract + update ({text['articles']} articles, {len(text['locales'])} locales)",
+                     f"{_fmt_s(ab['total'])} (extract {ab['extract']:.1f} + update {ab['update']:.1f})", "—", "—"))
+        for name in ("pybabel (single template)", "pybabel (per domain)", "md2po + msgmerge"):
+            peer = half[name]
+            rows.append((f"  peer: {name}", (f"{_fmt_s(peer['total'])} (extract {peer['extract']:.1f} + update "
+                         f"{peer['update']:.1f})"), "—", "—"))
+        fastest = half["fastest_peer"]
+        if not ab.get("updated_catalog_readable", True):
+            rows.append(("audio-build reads back the catalogs its `update` wrote", f"no: {ab['read_error'][:120]}",
+                         "yes", _met(False)))
+        rows.append(("audio-build vs fastest peer", f"{half['ratio_to_fastest_peer']:.2f}x of {fastest}",
+                     "< 1.0x (faster)", _met(half["ratio_to_fastest_peer"] < 1.0)))
+    pages = text.get("pages")
+    if pages:
+        ab = pages["audio-build"]
+        rows.append((f"Pages only: audio-build build --no-audio ({ab['locales']} locales)",
+                     (f"{_fmt_s(ab['seconds'])} for {ab['pages']} pages = {ab['per_page'] * 1000:.1f} ms/page; "
+                     f"{ab['seconds'] / ab['source_documents'] * 1000:.0f} ms per source document (all locales)"),
+                     "—", "—"))
+        for name, peer in pages.items():
+            if name.startswith("mkdocs"):
+                rows.append((f"  peer: {name}", (f"{_fmt_s(peer['seconds'])} for {peer['pages']} pages = "
+                             f"{peer['per_page'] * 1000:.1f} ms/page"), "—", "—"))
+    return rows
+
+
+def markdown(rows: Sequence[tuple[str, str, str, str]]) -> str:
+    lines = ["| figure | value | target | met? |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------- main
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run each (~5 min)")
+    parser.add_argument("--runs", type=int, default=None, help="cold builds per -j setting (default 3; quick 1)")
+    parser.add_argument("--floor-runs", type=int, default=None, help="floor runs (default 2, at most --runs)")
+    parser.add_argument("--noop-runs", type=int, default=3)
+    parser.add_argument("--only", action="append", choices=SECTIONS, help="run only this section (repeatable)")
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=None,
+                        help="scaling sizes, comma-separated (default 10,100,400; quick 5,10,20)")
+    parser.add_argument("--text-articles", type=int, default=None, help="text-half corpus (default 1000; quick 100)")
+    parser.add_argument("--text-locales", type=int, default=None, help="text-half locales (default 8; quick 3)")
+    parser.add_argument("--phase-jobs", type=lambda s: [int(x) for x in s.split(",")], default=[1],
+                        help="-j values for the phase breakdown (default 1: the jobs run in-process, so their "
+                             "stages are timed too; skipped by --quick)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    args = parser.parse_args(argv)
+    args.runs = args.runs or (1 if args.quick else 3)
+    args.floor_runs = args.floor_runs or min(args.runs, 2)
+    args.sizes = args.sizes or ([5, 10, 20] if args.quick else [10, 100, 400])
+    args.text_articles = args.text_articles or (100 if args.quick else 1000)
+    args.text_locales = min(args.text_locales or (3 if args.quick else 8), len(TEXT_LOCALES))
+    if args.quick:
+        args.noop_runs = min(args.noop_runs, 2)
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not CLI.exists():
+        print(f"{CLI} is missing: run `make install` first", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="audio-build-bench-"))
+    bench = Bench(args, work, closed_port())
+    started = time.perf_counter()
+    package_before = package_hash()
+    environment = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),
+        "cpus": os.cpu_count(), "machine": platform.machine(), "loadavg_start": Path("/proc/loadavg").read_text().strip(),
+        "audio_build_package_hash": package_before, "quick": args.quick, "runs": args.runs, "sizes": args.sizes,
+        "text_articles": args.text_articles, "text_locales": args.text_locales, "work": str(work),
+    }
+    log(f"working in {work}; load average {environment['loadavg_start']}")
+    try:
+        if bench.want("floor") or bench.want("cold"):
+            bench.floor_and_cold()
+        if bench.want("phases") and (not args.quick or args.only):
+            bench.phases()
+        if bench.want("noop") or bench.want("edit"):
+            bench.noop_and_edit()
+        if bench.want("scaling"):
+            bench.scaling()
+        if bench.want("text") or bench.want("pages"):
+            bench.text_and_pages()
+    finally:
+        environment["loadavg_end"] = Path("/proc/loadavg").read_text().strip()
+        environment["seconds"] = time.perf_counter() - started
+        environment["audio_build_package_hash_end"] = package_hash()
+        environment["package_changed_during_run"] = environment["audio_build_package_hash_end"] != package_before
+        rows = table(bench.results)
+        report = markdown(rows)
+        args.out.mkdir(parents=True, exist_ok=True)
+        stamp = dt.date.today().isoformat()
+        suffix = "-quick" if args.quick else ""
+        json_path = args.out / f"bench-{stamp}{suffix}.json"
+        json_path.write_text(json.dumps({"environment": environment, "results": bench.results,
+                                         "table": [list(r) for r in rows]}, indent=1, default=str) + "\n")
+        (args.out / f"bench-{stamp}{suffix}.md").write_text(report + "\n")
+        print(report)
+        print(f"\n{json_path} ({environment['seconds'] / 60:.1f} min; load {environment['loadavg_start']} -> "
+              f"{environment['loadavg_end']})", file=sys.stderr)
+        if environment["package_changed_during_run"]:
+            print("warning: audio_build/ changed while the benchmark ran; figures mix two versions", file=sys.stderr)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
