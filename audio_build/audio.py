@@ -25,9 +25,12 @@ TARGET_LUFS = -16.0
 # and bitrate we tried: normalize that much above the target so the MP3 itself measures -16 LUFS.
 ENCODER_LOUDNESS_LOSS = 0.43
 LOUDNESS_TOLERANCE = 0.2  # LU: well inside the ±1 LU the files must meet, reached in two or three rounds
-# Sample-peak ceiling before encoding: MP3 encoding and inter-sample peaks add up to about 1.2 dB,
-# measured on decoded files; -3 dB keeps the decoded true peak under -1 dBTP with room to spare.
-TRUE_PEAK_CEILING_DB = -3.0
+# Ceiling for the true peak before encoding (peaks between samples included): the MP3 encoder adds
+# up to about 1 dB on espeak-ng speech, so -2.3 dBTP keeps decoded files under -1 dBTP.
+TRUE_PEAK_CEILING_DB = -2.3
+LIMITER_BLOCK = 32  # samples: the limiter works on a 1.5 ms envelope
+DECODED_PEAK_CEILING_DB = -1.2  # the decoded MP3's true peak stays under this (the limit is -1 dBTP)
+ENCODER_DELAY = 1105  # samples lameenc's MP3s decode late (576 encoder + 529 decoder), measured
 SAMPLE_RATE = 22050
 MP3_BITRATE = 64
 MP3_QUALITY = 5  # LAME -q: 2 is slowest; 5 is transparent for speech at this bitrate
@@ -54,6 +57,13 @@ class Assembled:
     @property
     def duration(self) -> float:
         return len(self.samples) / self.sample_rate
+
+    def delayed(self, seconds: float) -> Assembled:
+        """The same audio with every time moved later: where a player hears each sentence in the MP3."""
+        return Assembled(self.samples, self.sample_rate, tuple(
+            Segment(s.block_id, s.kind, s.start + seconds, s.end + seconds,
+                    tuple((sid, b + seconds, e + seconds, text) for sid, b, e, text in s.sentences))
+            for s in self.segments))
 
 
 def _pydub() -> Any:
@@ -117,19 +127,30 @@ def _k_weighting(rate: int) -> np.ndarray:
 _K_CACHE: dict[int, np.ndarray] = {}
 
 
-def integrated_loudness(samples: np.ndarray, rate: int) -> float:
-    """BS.1770-4 integrated loudness (LUFS): pyloudnorm's filters and gating, in one vectorized pass."""
+def _hops(rate: int) -> int:
+    return round(0.1 * rate)  # 400 ms gating blocks with 75 % overlap = sums of four 100 ms hops
+
+
+def _hop_energy(samples: np.ndarray, rate: int, weighted: bool) -> np.ndarray:
+    """Energy of every 100 ms hop, K-weighted (BS.1770) or raw."""
     from scipy.signal import sosfilt
 
-    if rate not in _K_CACHE:
-        _K_CACHE[rate] = _k_weighting(rate)
-    hop = round(0.1 * rate)  # 400 ms blocks with 75 % overlap = sums of four 100 ms hops
+    hop = _hops(rate)
     hops = len(samples) // hop
-    if hops < 4:
+    signal = samples[: hops * hop]
+    if weighted:
+        if rate not in _K_CACHE:
+            _K_CACHE[rate] = _k_weighting(rate)
+        signal = sosfilt(_K_CACHE[rate], np.asarray(signal, dtype=np.float64))
+    rows = signal.reshape(hops, hop)
+    return np.einsum("ij,ij->i", rows, rows).astype(np.float64)
+
+
+def _gated(energy: np.ndarray, rate: int) -> float:
+    """BS.1770-4 gating over hop energies: absolute gate -70 LUFS, relative gate -10 LU."""
+    if len(energy) < 4:
         return -math.inf
-    filtered = sosfilt(_K_CACHE[rate], np.asarray(samples[: hops * hop], dtype=np.float64))
-    energy = np.square(filtered).reshape(hops, hop).sum(axis=1)
-    z = (energy[:-3] + energy[1:-2] + energy[2:-1] + energy[3:]) / (4 * hop)
+    z = (energy[:-3] + energy[1:-2] + energy[2:-1] + energy[3:]) / (4 * _hops(rate))
     with np.errstate(divide="ignore"):
         loudness = -0.691 + 10.0 * np.log10(z)
     gated = z[loudness >= -70.0]
@@ -138,6 +159,11 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     relative = -0.691 + 10.0 * np.log10(gated.mean()) - 10.0
     final = z[(loudness > relative) & (loudness > -70.0)]
     return float(-0.691 + 10.0 * np.log10(final.mean())) if final.size else -math.inf
+
+
+def integrated_loudness(samples: np.ndarray, rate: int) -> float:
+    """BS.1770-4 integrated loudness (LUFS): pyloudnorm's filters and gating, in one vectorized pass."""
+    return _gated(_hop_energy(samples, rate, weighted=True), rate)
 
 
 def true_peak_db(samples: np.ndarray) -> float:
@@ -150,20 +176,59 @@ def true_peak_db(samples: np.ndarray) -> float:
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
-def limit(samples: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
-    """Look-ahead peak limiter: the gain dips smoothly around each peak instead of clipping it.
+def quick_peak_envelope(samples: np.ndarray) -> np.ndarray:
+    """Peak of each limiter block including the half-way points between samples (cubic estimate).
 
-    Works on a 1.5 ms block envelope: hold the lowest gain a peak needs for 20 ms on both sides,
-    smooth it over 10 ms (never above what any peak in reach needs), interpolate back to samples.
+    Cheap enough to run on every document; it misses part of the overshoot of very high frequencies,
+    which the exact check after encoding (`peak_envelope`) then catches.
+    """
+    block = LIMITER_BLOCK
+    count = -(-len(samples) // block)
+    padded = np.zeros(count * block + 3, dtype=np.float32)
+    padded[1: len(samples) + 1] = samples
+    between = (9.0 * (padded[1:-2] + padded[2:-1]) - (padded[:-3] + padded[3:])) * np.float32(1 / 16)
+    on = padded[1:-2]
+    peaks = np.maximum(np.maximum(on, -on), np.maximum(between, -between))
+    return peaks[: count * block].reshape(count, block).max(axis=1)
+
+
+def peak_envelope(samples: np.ndarray, within_db: float = 12.0) -> np.ndarray:
+    """True peak (BS.1770: 4x oversampled) of each limiter block, for the blocks that matter.
+
+    Blocks whose sample peak is within `within_db` of the loudest are oversampled (with 16 samples of
+    context on each side, all in one vectorized call); quieter blocks keep their sample peak, which no
+    gain the limiter considers can lift to the ceiling.
+    """
+    from scipy.signal import resample_poly
+
+    block = LIMITER_BLOCK
+    count = -(-len(samples) // block)
+    padded = np.zeros((count + 2) * block, dtype=np.float32)
+    padded[block: block + len(samples)] = samples
+    rows = padded.reshape(count + 2, block)[1:-1]
+    envelope = np.maximum(rows.max(axis=1), -rows.min(axis=1))
+    loudest = float(envelope.max(initial=0.0))
+    if loudest <= 0.0:
+        return envelope
+    candidates = np.flatnonzero(envelope >= loudest * 10 ** (-within_db / 20))
+    context = block // 2
+    starts = (candidates + 1) * block - context
+    windows = padded[starts[:, None] + np.arange(block + 2 * context)[None, :]]
+    oversampled = np.abs(resample_poly(windows, 4, 1, axis=1))[:, 4 * context: 4 * (context + block)]
+    envelope[candidates] = np.maximum(envelope[candidates], oversampled.max(axis=1))
+    return envelope
+
+
+def _shape(samples: np.ndarray, needed: np.ndarray, rate: int) -> np.ndarray:
+    """Apply a smooth gain dip wherever a block `needs` less than unity (in place on block rows).
+
+    Holds the lowest gain a peak needs for 20 ms on both sides, smooths it over 10 ms (never above
+    what any peak in reach needs) and ramps linearly between blocks.
     """
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    block = 32
-    count = -(-len(samples) // block)
-    envelope = np.pad(np.abs(samples), (0, count * block - len(samples))).reshape(count, block).max(axis=1)
-    needed = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
-    if needed.min() >= 1.0:
-        return samples
+    block = LIMITER_BLOCK
+    rows_view = samples.reshape(-1, block)
     hold = max(2, int(0.020 * rate / block))
     smooth_width = max(1, min(hold, int(0.010 * rate / block)))
     held = minimum_filter1d(needed, size=2 * hold + 1, mode="nearest")
@@ -172,43 +237,88 @@ def limit(samples: np.ndarray, ceiling: float, rate: int) -> np.ndarray:
     rows = np.flatnonzero((gain_blocks < 1.0) | (following < 1.0))
     ramp = np.arange(block, dtype=np.float64) / block
     curve = gain_blocks[rows, None] + (following - gain_blocks)[rows, None] * ramp[None, :]
-    # a ramp between blocks must never lift a peak sample above what its own block needs
+    # a ramp between blocks must never lift a peak above what its own block needs
     curve = np.minimum(curve, needed[rows, None])
-    out = np.pad(samples.astype(np.float32), (0, count * block - len(samples))).reshape(count, block)
-    out[rows] *= curve.astype(np.float32)
-    return out.reshape(-1)[: len(samples)]
+    rows_view[rows] *= curve.astype(np.float32)
+    return samples
+
+
+def _padded(samples: np.ndarray, gain: float = 1.0) -> np.ndarray:
+    block = LIMITER_BLOCK
+    count = -(-len(samples) // block)
+    out = np.empty(count * block, dtype=np.float32)
+    np.multiply(samples, np.float32(gain), out=out[: len(samples)], casting="unsafe")
+    out[len(samples):] = 0.0
+    return out
+
+
+def limit(samples: np.ndarray, ceiling: float, rate: int, gain: float = 1.0,
+          envelope: np.ndarray | None = None) -> np.ndarray:
+    """Look-ahead peak limiter: the gain dips smoothly around each peak instead of clipping it.
+
+    Works on the block envelope (`quick_peak_envelope`, which scales with the gain, so callers trying
+    several gains pass it once).
+    """
+    out = _padded(samples, gain)
+    peaks = (envelope if envelope is not None else quick_peak_envelope(samples)) * gain
+    needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
+    if needed.min() < 1.0:
+        _shape(out, needed, rate)
+    return out[: len(samples)]
 
 
 def normalize(samples: np.ndarray, rate: int) -> np.ndarray:
     """Bring speech to -16 LUFS integrated with the limiter holding peaks under the ceiling.
 
-    Limiting takes some loudness away (more for peaky voices), so the gain is found by the secant
-    method on f(gain) = loudness(limit(samples * gain)): two or three rounds reach 0.1 LU.
+    Limiting takes some loudness away (more for peaky voices), so the gain is searched (secant
+    method). Each try estimates the loudness without filtering again: the K-weighted hop energies
+    of the input, scaled hop by hop by how much the limiter changed the raw energy. One exact
+    measurement at the end checks the result and corrects what the estimate missed.
     """
     ceiling = 10 ** (TRUE_PEAK_CEILING_DB / 20)
     target = TARGET_LUFS + ENCODER_LOUDNESS_LOSS
-    source = integrated_loudness(samples, rate)
-    if not math.isfinite(source):
-        return samples.astype(np.float32)
     base = samples.astype(np.float32)
+    weighted = _hop_energy(base, rate, weighted=True)
+    source = _gated(weighted, rate)
+    if not math.isfinite(source):
+        return base
+    raw = _hop_energy(base, rate, weighted=False)
+    safe_raw = np.where(raw > 0, raw, 1.0)
+    envelope = quick_peak_envelope(base)
 
     def attempt(gain_db: float) -> tuple[np.ndarray, float]:
-        out = limit((base * 10 ** (gain_db / 20)).astype(np.float32), ceiling, rate)
-        return out, integrated_loudness(out, rate)
+        out = limit(base, ceiling, rate, gain=10 ** (gain_db / 20), envelope=envelope)
+        change = np.where(raw > 0, _hop_energy(out, rate, weighted=False) / safe_raw, 10 ** (gain_db / 10))
+        return out, _gated(weighted * change, rate)
 
-    previous_gain = target - source
-    out, loudness = attempt(previous_gain)
-    if abs(loudness - target) <= LOUDNESS_TOLERANCE:
-        return out
-    gain = previous_gain + (target - loudness)
-    previous_loudness = loudness
-    for _ in range(3):
-        out, loudness = attempt(gain)
-        if abs(loudness - target) <= LOUDNESS_TOLERANCE or loudness == previous_loudness:
+    # 1. search the gain on the cheap estimate (secant method)
+    gain = target - source
+    out, estimate = attempt(gain)
+    used_gain, tried = gain, [(gain, estimate)]
+    for _ in range(4):
+        if abs(estimate - target) <= LOUDNESS_TOLERANCE / 2:
             break
-        slope = (loudness - previous_loudness) / (gain - previous_gain)
-        previous_gain, previous_loudness = gain, loudness
-        gain = gain + (target - loudness) / max(slope, 0.1)
+        if len(tried) == 1:
+            gain = gain + (target - estimate)
+        else:
+            (g0, l0), (g1, l1) = tried[-2], tried[-1]
+            gain = g1 + (target - l1) / max((l1 - l0) / (g1 - g0) if g1 != g0 else 1.0, 0.1)
+        out, estimate = attempt(gain)
+        used_gain = gain
+        tried.append((gain, estimate))
+    # 2. exact measurements: the estimate is close, not exact, for peaky voices
+    measured = integrated_loudness(out, rate)
+    for _ in range(3):
+        if not math.isfinite(measured):
+            break
+        correction = target - measured
+        if abs(correction) <= LOUDNESS_TOLERANCE:
+            break
+        if correction < 0:  # quieter never needs the limiter again: the result is exact
+            return (out * np.float32(10 ** (correction / 20))).astype(np.float32)
+        used_gain += correction * 1.5  # the limiter eats part of any increase
+        out = limit(base, ceiling, rate, gain=10 ** (used_gain / 20), envelope=envelope)
+        measured = integrated_loudness(out, rate)
     return out
 
 
@@ -224,6 +334,42 @@ def encode_mp3(samples: np.ndarray, rate: int) -> bytes:
     encoder.set_channels(1)
     encoder.set_quality(MP3_QUALITY)
     return bytes(encoder.encode(pcm) + encoder.flush())
+
+
+def decode_mp3(data: bytes) -> np.ndarray:
+    """Float samples of an MP3, as players decode it (ffmpeg from imageio-ffmpeg; no ffprobe needed)."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    proc = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", "pipe:0", "-f", "s16le", "-ac", "1",
+                           "-"], input=data, capture_output=True, check=True)
+    return np.frombuffer(proc.stdout, dtype="<i2").astype(np.float32) / np.float32(32768.0)
+
+
+def encode_peak_safe(samples: np.ndarray, rate: int) -> tuple[bytes, float]:
+    """Encode, decode, and where the encoder pushed a peak over -1 dBTP, dip those spots and encode again.
+
+    MP3 quantization lifts some peaks by up to 2 dB, unpredictably and only in a few places; a local
+    dip there keeps every decoded peak under the limit without making the rest of the speech quieter.
+    Returns the MP3 and how long it plays (decoded), which captions and ebooks must fit within.
+    """
+    ceiling = 10 ** (DECODED_PEAK_CEILING_DB / 20)
+    current = _padded(samples)
+    mp3, played = b"", 0.0
+    for _ in range(4):
+        mp3 = encode_mp3(current[: len(samples)], rate)
+        full = decode_mp3(mp3)
+        played = len(full) / rate
+        decoded = full[ENCODER_DELAY: ENCODER_DELAY + len(samples)]
+        peaks = peak_envelope(decoded, within_db=float(20 * np.log10(max(np.abs(decoded).max(initial=0.0), 1e-9)
+                                                                      / ceiling)) + 3.0)
+        if peaks.max(initial=0.0) <= ceiling:
+            return mp3, played
+        needed = np.ones(len(current) // LIMITER_BLOCK)
+        needed[: len(peaks)] = np.minimum(1.0, 0.9 * ceiling / np.maximum(peaks, 1e-12))
+        _shape(current, needed, rate)
+    return mp3, played
 
 
 @dataclass(frozen=True)
@@ -297,13 +443,13 @@ def webvtt(assembled: Assembled, language: str) -> bytes:
     return ("\n".join(lines)).encode("utf-8")
 
 
-def sync_map(assembled: Assembled) -> dict[str, object]:
+def sync_map(assembled: Assembled, duration: float | None = None) -> dict[str, object]:
     return {
-        "duration": round(assembled.duration, 3),
+        "duration": round(assembled.duration if duration is None else duration, 3),
         "blocks": {s.block_id: [round(s.start, 3), round(s.end, 3)] for s in assembled.segments},
         "sentences": {sid: [round(b, 3), round(e, 3)] for s in assembled.segments for sid, b, e, _ in s.sentences},
     }
 
 
-def sync_json(assembled: Assembled) -> bytes:
-    return (json.dumps(sync_map(assembled), ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+def sync_json(assembled: Assembled, duration: float | None = None) -> bytes:
+    return (json.dumps(sync_map(assembled, duration), ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")

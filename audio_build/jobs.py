@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .audio import SAMPLE_RATE, Tags, assemble, encode_mp3, sync_json, tag_mp3, webvtt
+from .audio import ENCODER_DELAY, SAMPLE_RATE, Tags, assemble, encode_peak_safe, sync_json, tag_mp3, webvtt
 from .cache import Cache
 from .config import GttsSettings
 from .engines import Clip, Engine, Sentence, Voice
@@ -183,29 +183,31 @@ def _check_clip(clip: Clip, spec: ClipSpec) -> None:
 
 def _finish(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, cached: int) -> AudioResult:
     pieces = [(spec.block_id, spec.kind, clip, spec.pause_after, spec.texts) for spec, clip in zip(job.clips, clips)]
-    assembled = assemble(pieces)
+    normalized = assemble(pieces)
+    encoded, played = encode_peak_safe(normalized.samples, normalized.sample_rate)
+    assembled = normalized.delayed(ENCODER_DELAY / normalized.sample_rate)  # times as players hear them
     starts = {segment.block_id: segment.start for segment in assembled.segments}
     chapter_marks = [(block_id, title, starts[block_id]) for block_id, title in job.chapter_blocks if block_id in starts]
     chapters = []
     for index, (block_id, title, start) in enumerate(chapter_marks):
-        end = chapter_marks[index + 1][2] if index + 1 < len(chapter_marks) else assembled.duration
+        end = chapter_marks[index + 1][2] if index + 1 < len(chapter_marks) else played
         chapters.append((block_id, title, start, end))
-    mp3 = tag_mp3(encode_mp3(assembled.samples, assembled.sample_rate), job.tags, chapters)
+    mp3 = tag_mp3(encoded, job.tags, chapters)
     timings = {sid: (begin, end) for s in assembled.segments for sid, begin, end, _ in s.sentences}
     mp3_path = cache.store_file(job.output_key, ".mp3", mp3)
     vtt = webvtt(assembled, job.locale) if job.captions else b""
-    sync = sync_json(assembled) if job.captions else b""
+    sync = sync_json(assembled, played) if job.captions else b""
     if job.captions:
         cache.store_file(job.output_key, ".vtt", vtt)
         cache.store_file(job.output_key, ".json", sync)
     import hashlib
 
-    meta = {"size": len(mp3), "sha256": hashlib.sha256(mp3).hexdigest(), "duration": assembled.duration,
+    meta = {"size": len(mp3), "sha256": hashlib.sha256(mp3).hexdigest(), "duration": played,
             "timings": {k: [round(v[0], 3), round(v[1], 3)] for k, v in timings.items()},
             "chapters": [[c[0], round(c[2], 3)] for c in chapters]}
     cache.store_file(job.output_key, ".meta.json", json.dumps(meta, sort_keys=True).encode())
     return AudioResult(name=job.name, locale=job.locale, mp3=str(mp3_path), vtt=vtt, sync=sync, size=len(mp3),
-                       sha256=meta["sha256"], duration=assembled.duration,
+                       sha256=meta["sha256"], duration=played,
                        timings={k: (v[0], v[1]) for k, v in meta["timings"].items()},
                        chapters=tuple((c[0], c[1]) for c in meta["chapters"]),
                        synthesized=synthesized, cached=cached)
