@@ -27,7 +27,7 @@ ENCODER_LOUDNESS_LOSS = 0.43
 LOUDNESS_TOLERANCE = 0.2  # LU: well inside the ±1 LU the files must meet, reached in two or three rounds
 # Ceiling for the true peak before encoding (peaks between samples included): the MP3 encoder adds
 # up to about 1 dB on espeak-ng speech, so -2.3 dBTP keeps decoded files under -1 dBTP.
-TRUE_PEAK_CEILING_DB = -2.3
+TRUE_PEAK_CEILING_DB = -3.0
 LIMITER_BLOCK = 32  # samples: the limiter works on a 1.5 ms envelope
 DECODED_PEAK_CEILING_DB = -1.2  # the decoded MP3's true peak stays under this (the limit is -1 dBTP)
 ENCODER_DELAY = 1105  # samples lameenc's MP3s decode late (576 encoder + 529 decoder), measured
@@ -143,7 +143,7 @@ def _hop_energy(samples: np.ndarray, rate: int, weighted: bool) -> np.ndarray:
             _K_CACHE[rate] = _k_weighting(rate)
         signal = sosfilt(_K_CACHE[rate], np.asarray(signal, dtype=np.float64))
     rows = signal.reshape(hops, hop)
-    return np.einsum("ij,ij->i", rows, rows).astype(np.float64)
+    return np.asarray(np.einsum("ij,ij->i", rows, rows), dtype=np.float64)
 
 
 def _gated(energy: np.ndarray, rate: int) -> float:
@@ -189,7 +189,7 @@ def quick_peak_envelope(samples: np.ndarray) -> np.ndarray:
     between = (9.0 * (padded[1:-2] + padded[2:-1]) - (padded[:-3] + padded[3:])) * np.float32(1 / 16)
     on = padded[1:-2]
     peaks = np.maximum(np.maximum(on, -on), np.maximum(between, -between))
-    return peaks[: count * block].reshape(count, block).max(axis=1)
+    return np.asarray(peaks[: count * block].reshape(count, block).max(axis=1))
 
 
 def peak_envelope(samples: np.ndarray, within_db: float = 12.0) -> np.ndarray:
@@ -209,14 +209,14 @@ def peak_envelope(samples: np.ndarray, within_db: float = 12.0) -> np.ndarray:
     envelope = np.maximum(rows.max(axis=1), -rows.min(axis=1))
     loudest = float(envelope.max(initial=0.0))
     if loudest <= 0.0:
-        return envelope
+        return np.asarray(envelope)
     candidates = np.flatnonzero(envelope >= loudest * 10 ** (-within_db / 20))
     context = block // 2
     starts = (candidates + 1) * block - context
     windows = padded[starts[:, None] + np.arange(block + 2 * context)[None, :]]
     oversampled = np.abs(resample_poly(windows, 4, 1, axis=1))[:, 4 * context: 4 * (context + block)]
     envelope[candidates] = np.maximum(envelope[candidates], oversampled.max(axis=1))
-    return envelope
+    return np.asarray(envelope)
 
 
 def _shape(samples: np.ndarray, needed: np.ndarray, rate: int) -> np.ndarray:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -162,76 +163,130 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
                                      docs=docs, audio_available=False, ipa=ipa)
         summary.locales.append(info.tag)
 
-    outputs: dict[str, Any] = {}
-    if options.audio:
-        from .downloads import add_downloads
-
-        _narrate(config, options, locales, sites, outputs, summary)
-        add_downloads(config, corpus, sites, outputs, config.title)
-
     renderer = SiteRenderer(config.title, config.source, corpus, sites)
+    locale_outputs: dict[str, dict[str, Any]] = {tag: {} for tag in sites}
+    page_counts: dict[str, int] = {}
+
+    def finish(tag: str) -> None:
+        """Downloads and pages of one locale: they depend on no other locale, so they can run early."""
+        site, out = sites[tag], locale_outputs[tag]
+        if options.audio:
+            from .downloads import add_locale_downloads
+
+            add_locale_downloads(config, corpus, site, out, config.title)
+        pages = renderer.render_locale(site)
+        for path, data in pages.items():
+            out[path] = Output.of_bytes(data)
+        page_counts[tag] = len(pages)
+
+    if options.audio:
+        _narrate(config, options, locales, sites, locale_outputs, summary, finish)
+    else:
+        for tag in sites:
+            finish(tag)
+
+    outputs: dict[str, Any] = {}
+    for out in locale_outputs.values():
+        outputs.update(out)
     for path, data in static_files().items():
         outputs[path] = Output.of_bytes(data)
-    for site in sites.values():
-        for path, data in renderer.render_locale(site).items():
-            outputs[path] = Output.of_bytes(data)
-            summary.pages += 1
     path, data = renderer.chooser()
     outputs[path] = Output.of_bytes(data)
-    summary.pages += 1
+    summary.pages += sum(page_counts.values()) + 1
     return outputs, {}
 
 
 def _narrate(config: Config, options: BuildOptions, locales: list[LocaleConfig], sites: dict[str, Any],
-             outputs: dict[str, Any], summary: BuildSummary) -> None:
-    """Plan and run the audio jobs, then hand each locale's results to its pages."""
-    from . import narration, paths
+             locale_outputs: dict[str, dict[str, Any]], summary: BuildSummary,
+             finish: Callable[[str], None]) -> None:
+    """Run the audio jobs; as soon as a locale's audio is done, hand it to `finish` (in a thread when
+    building in parallel, so EPUBs, bundles and pages overlap with the audio of other locales)."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from . import narration
     from .errors import AudioBuildError
-    from .output import Output
-    from .pages import AudioOutput
+    from .jobs import AudioJob, AudioResult
 
     plan = narration.plan(config, locales, {tag: site.docs for tag, site in sites.items()}, options.engine,
                           title=lambda tag: str(sites[tag].ui.pgettext("site title", config.title)))
     narration.check_strict(plan, options.strict)
     summary.warnings.extend(plan.warnings)
-    results = narration.run(plan.jobs, options.jobs, options.executor, options.scheduler, options.progress)
-    errors = narration.first_errors(results)
-    if errors:
-        raise AudioBuildError("audio failed (finished clips are kept in the cache; run the build again to retry "
-                              "only what failed):\n  " + "\n  ".join(errors))
-    unavailable: dict[str, str] = {}
-    for result in results:
+    pending = {tag: sum(1 for job in plan.jobs if job.locale == tag) for tag in sites}
+    done: dict[str, list[tuple[AudioJob, AudioResult]]] = {tag: [] for tag in sites}
+    errors: list[str] = []
+    parallel = (options.jobs or os.cpu_count() or 1) > 1 or options.executor == "dask"
+    finisher = ThreadPoolExecutor(max_workers=1) if parallel else None
+    finishing: list[Future[None]] = []
+
+    def locale_ready(tag: str) -> None:
+        voice = plan.voices.get(tag)
+        results = done[tag]
+        failed = [r.error for _, r in results if r.error and not r.unavailable]
+        if failed:
+            errors.extend(failed)
+            return
+        unavailable = next((r.error for _, r in results if r.unavailable), "")
+        if unavailable:
+            if options.strict:
+                errors.append(f"--strict: no audio for {tag}: {unavailable}")
+                return
+            summary.warnings.append(f"{tag}: no audio: {unavailable}")
+        sites[tag].audio_available = bool(voice and voice.voice) and not unavailable
+        if not unavailable:
+            for job, result in results:
+                summary.audio_seconds += result.duration
+                _attach(sites[tag], locale_outputs[tag], job, result)
+        if finisher is None:
+            finish(tag)
+        else:
+            finishing.append(finisher.submit(finish, tag))
+
+    def on_result(job: AudioJob, result: AudioResult) -> None:
         summary.clips_synthesized += result.synthesized
         summary.clips_cached += result.cached
-        if result.unavailable:
-            unavailable.setdefault(result.locale, result.error)
-    for tag, reason in unavailable.items():
-        if options.strict:
-            raise AudioBuildError(f"--strict: no audio for {tag}: {reason}")
-        summary.warnings.append(f"{tag}: no audio: {reason}")
-    for job, result in zip(plan.jobs, results):
-        site = sites[job.locale]
-        if result.locale in unavailable or result.mp3 is None:
-            continue
-        summary.audio_seconds += result.duration
-        kind_slug = _job_document(job.name)
-        if kind_slug[0] == "pronunciation":
-            clip_path = paths.term_clip(job.locale, kind_slug[1])
-            outputs[clip_path] = Output.of_file(Path(result.mp3), result.sha256)
-            site.term_clips[kind_slug[1]] = clip_path
-            continue
-        kind, slug = kind_slug
-        mp3 = paths.doc_audio(job.locale, kind, slug, "mp3")
-        vtt = paths.doc_audio(job.locale, kind, slug, "vtt")
-        sync = paths.doc_audio(job.locale, kind, slug, "json")
-        outputs[mp3] = Output.of_file(Path(result.mp3), result.sha256)
-        outputs[vtt] = Output.of_bytes(result.vtt)
-        outputs[sync] = Output.of_bytes(result.sync)
-        site.audio[(kind, slug)] = AudioOutput(mp3=mp3, vtt=vtt, size=result.size, duration=result.duration,
-                                               timings=result.timings, chapters=result.chapters)
-    for tag, site in sites.items():
-        voice = plan.voices.get(tag)
-        site.audio_available = bool(voice and voice.voice) and tag not in unavailable
+        done[job.locale].append((job, result))
+        pending[job.locale] -= 1
+        if pending[job.locale] == 0:
+            locale_ready(job.locale)
+
+    for tag, count in pending.items():
+        if count == 0:
+            locale_ready(tag)  # no voice: its pages need no audio to wait for
+    try:
+        narration.run(plan.jobs, options.jobs, options.executor, options.scheduler, options.progress,
+                      on_result=on_result)
+        for future in finishing:
+            future.result()
+    finally:
+        if finisher is not None:
+            finisher.shutdown(wait=True)
+    if errors:
+        raise AudioBuildError("audio failed (finished clips are kept in the cache; run the build again to retry "
+                              "only what failed):\n  " + "\n  ".join(errors[:10]))
+
+
+def _attach(site: Any, out: dict[str, Any], job: Any, result: Any) -> None:
+    """Put one finished audio job's files into its locale's outputs and pages."""
+    from . import paths
+    from .output import Output
+    from .pages import AudioOutput
+
+    if result.mp3 is None:
+        return
+    kind, slug = _job_document(job.name)
+    if kind == "pronunciation":
+        clip_path = paths.term_clip(job.locale, slug)
+        out[clip_path] = Output.of_file(Path(result.mp3), result.sha256)
+        site.term_clips[slug] = clip_path
+        return
+    mp3 = paths.doc_audio(job.locale, kind, slug, "mp3")
+    vtt = paths.doc_audio(job.locale, kind, slug, "vtt")
+    sync = paths.doc_audio(job.locale, kind, slug, "json")
+    out[mp3] = Output.of_file(Path(result.mp3), result.sha256)
+    out[vtt] = Output.of_bytes(result.vtt)
+    out[sync] = Output.of_bytes(result.sync)
+    site.audio[(kind, slug)] = AudioOutput(mp3=mp3, vtt=vtt, size=result.size, duration=result.duration,
+                                           timings=result.timings, chapters=result.chapters)
 
 
 def _job_document(name: str) -> tuple[str, str]:

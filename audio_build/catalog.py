@@ -316,14 +316,17 @@ def _has_string(message: BabelMessage) -> bool:
     return any(value) if isinstance(value, (list, tuple)) else bool(value)
 
 
-def _fit_string(template_msg: BabelMessage, string: str | Sequence[str], nplurals: int) -> tuple[object, bool]:
+def _fit_string(template_msg: BabelMessage, string: str | Sequence[str] | None,
+                nplurals: int) -> tuple[str | tuple[str, ...], bool]:
     """Adapt a kept msgstr to the template's singular/plural shape; True when that needs review."""
+    if string is None:
+        string = ""
     if isinstance(template_msg.id, (list, tuple)):
         if isinstance(string, str):
             return tuple([string] + [""] * (nplurals - 1)), True
         forms = list(string)[:nplurals] + [""] * max(0, nplurals - len(string))
         return tuple(forms), len(string) != nplurals
-    if isinstance(string, (list, tuple)):
+    if not isinstance(string, str):
         return string[0], True
     return string, False
 

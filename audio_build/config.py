@@ -163,11 +163,11 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str = "") -
     _check_table(site, "site", "site", path, text)
     _check_table(publish, "publish", "publish", path, text)
     _check_table(speech, "speech", "speech", path, text)
-    for name, table in engines.items():
+    for name, engine_table in engines.items():
         if f"engines.{name}" not in _SCHEMA:
             raise ConfigError(f"unknown engine table [engines.{name}] (engines: {', '.join(ENGINES[:-1])})",
                               path, _table_line(text, f"engines.{name}"))
-        _check_table(table, f"engines.{name}", f"engines.{name}", path, text)
+        _check_table(engine_table, f"engines.{name}", f"engines.{name}", path, text)
 
     try:
         source = locale_info(site.get("source_language", "en"))

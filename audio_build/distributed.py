@@ -15,7 +15,7 @@ from .jobs import AudioJob, AudioResult, run_job
 
 
 def run_on_dask(jobs: Sequence[AudioJob], scheduler: str | None, workers: int | None,
-                progress: Callable[[AudioResult, int], None]) -> list[AudioResult]:
+                report: Callable[[AudioJob, AudioResult], None]) -> list[AudioResult]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -44,7 +44,7 @@ def run_on_dask(jobs: Sequence[AudioJob], scheduler: str | None, workers: int | 
             except Exception as exc:  # noqa: BLE001 - a lost worker fails its job, not the others
                 result = AudioResult(job.name, job.locale, error=f"{job.source}: {job.locale}: Dask worker failed: {exc}")
             results[position] = result
-            progress(result, len(job.clips))
+            report(job, result)
         return [r for r in results if r is not None]
     finally:
         client.close()

@@ -87,13 +87,12 @@ class _Books:
             identifier_seed=f"audio-build:{self.title}:{tag}:{seed}", disclaimer=self.disclaimer).build())
 
 
-def add_downloads(config: Config, corpus: Corpus, sites: Mapping[str, LocaleSite], outputs: dict[str, Output],
-                  title: str) -> None:
-    """Build every download, add it to `outputs`, and tell each locale's pages what to link."""
+def add_locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, outputs: dict[str, Output],
+                         title: str) -> None:
+    """Build one locale's downloads into `outputs` (that locale's files) and tell its pages what to link."""
     cache = Cache(config.cache_dir)
-    for tag, site in sites.items():
-        if not site.docs:
-            continue
+    tag = site.info.tag
+    if site.docs:
         books = _Books(config, site, outputs, cache, title)
         for (kind, slug), doc in sorted(site.docs.items()):
             if kind != ARTICLE:

@@ -243,7 +243,9 @@ class Book:
         files: list[tuple[str, bytes | Path]] = [("OEBPS/title.xhtml", title_page), ("OEBPS/nav.xhtml", self._nav()),
                                                  ("OEBPS/style.css", STYLE.read_bytes()),
                                                  ("OEBPS/pronunciation.pls", self.lexicon)]
-        items, spine, overlays = [], [], []
+        items: list[dict[str, str | None]] = []
+        spine: list[str] = []
+        overlays: list[dict[str, str]] = []
         total = 0.0
         for document in self.documents:
             local = document.local

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -159,18 +160,30 @@ def babel_extractor(fileobj: IO[bytes], keywords: Iterable[str], comment_tags: I
     rel = _relative_name(path)
     doc = parse_document(text, rel, kind, path.stem)
     content_dir = path.parent.parent if kind == TERM else path.parent
-    words: dict[str, list[str]] = {}
-    terms_dir = content_dir / "terms"
-    if terms_dir.is_dir():
-        for term_path in sorted(terms_dir.glob("*.md")):
-            term = parse_document(read_source(term_path), term_path.as_posix(), TERM, term_path.stem)
-            words[term.slug] = _link_words(term)
-    for message in document_messages(doc, words):
+    for message in document_messages(doc, _sibling_link_words(content_dir / "terms")):
         for _, line in message.locations:
             if message.context is None:
                 yield line, "gettext", message.msgid, list(message.comments)
             else:
                 yield line, "pgettext", (message.context, message.msgid), list(message.comments)
+
+
+def _sibling_link_words(terms_dir: Path) -> dict[str, list[str]]:
+    """Link words of every term next to the file being extracted; read once per state of the folder."""
+    if not terms_dir.is_dir():
+        return {}
+    state = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(terms_dir.glob("*.md")))
+    return _link_words_of(str(terms_dir), state)
+
+
+@lru_cache(maxsize=8)
+def _link_words_of(terms_dir: str, state: tuple[tuple[str, int, int], ...]) -> dict[str, list[str]]:
+    words = {}
+    for name, _, _ in state:
+        term_path = Path(terms_dir) / name
+        term = parse_document(read_source(term_path), term_path.as_posix(), TERM, term_path.stem)
+        words[term.slug] = _link_words(term)
+    return words
 
 
 def _relative_name(path: Path) -> str:

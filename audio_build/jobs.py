@@ -202,7 +202,7 @@ def _finish(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, ca
         cache.store_file(job.output_key, ".json", sync)
     import hashlib
 
-    meta = {"size": len(mp3), "sha256": hashlib.sha256(mp3).hexdigest(), "duration": played,
+    meta: dict[str, Any] = {"size": len(mp3), "sha256": hashlib.sha256(mp3).hexdigest(), "duration": played,
             "timings": {k: [round(v[0], 3), round(v[1], 3)] for k, v in timings.items()},
             "chapters": [[c[0], round(c[2], 3)] for c in chapters]}
     cache.store_file(job.output_key, ".meta.json", json.dumps(meta, sort_keys=True).encode())

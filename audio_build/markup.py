@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,7 +29,7 @@ def _inspecting_parser() -> MarkdownIt:
     # html=True and no link validation here only to *see* raw HTML and every link (javascript:, data:)
     # so they can be refused; rendering never enables either.
     parser = MarkdownIt("commonmark", {"html": True, "linkify": False})
-    parser.validateLink = lambda url: True
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
     return parser
 
 
@@ -235,7 +235,7 @@ def _link_glossary(tokens: list[Token], glossary: list[GlossaryLink], linked: se
 def render_inline(text: str, language: str, *, sentence_prefix: str | None = None,
                   resolve_link: Callable[[str], str | None] | None = None,
                   glossary: list[GlossaryLink] | None = None, linked: set[str] | None = None,
-                  timings: dict[str, tuple[float, float]] | None = None, xhtml: bool = False) -> RenderedInline:
+                  timings: Mapping[str, tuple[float, float]] | None = None, xhtml: bool = False) -> RenderedInline:
     """Inline Markdown -> safe HTML, each sentence wrapped in a span when `sentence_prefix` is given.
 
     Raw HTML in `text` is escaped (the parser runs with html off); links with unsafe schemes are dropped

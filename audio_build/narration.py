@@ -156,27 +156,35 @@ class Progress:
 
 
 def run(jobs: Sequence[AudioJob], workers: int | None, executor: str = "local", scheduler: str | None = None,
-        progress: bool | None = None) -> list[AudioResult]:
-    """Run every job; results come back in job order whatever order they finish in."""
+        progress: bool | None = None,
+        on_result: Callable[[AudioJob, AudioResult], None] | None = None) -> list[AudioResult]:
+    """Run every job; `on_result` hears about each as it finishes; results come back in job order."""
     bar = Progress(len(jobs), sum(len(j.clips) for j in jobs), progress)
+
+    def report(job: AudioJob, result: AudioResult) -> None:
+        bar.update(result, len(job.clips))
+        if on_result is not None:
+            on_result(job, result)
+
     try:
         if executor == "dask":
             from .distributed import run_on_dask
-            return run_on_dask(jobs, scheduler, workers, bar.update)
+            return run_on_dask(jobs, scheduler, workers, report)
         count = workers or os.cpu_count() or 1
         if count <= 1 or len(jobs) <= 1:
             results = []
             for job in jobs:
                 result = run_job(job)
-                bar.update(result, len(job.clips))
+                report(job, result)
                 results.append(result)
             return results
-        return _run_pool(jobs, min(count, len(jobs)), bar)
+        return _run_pool(jobs, min(count, len(jobs)), report)
     finally:
         bar.close()
 
 
-def _run_pool(jobs: Sequence[AudioJob], workers: int, bar: Progress) -> list[AudioResult]:
+def _run_pool(jobs: Sequence[AudioJob], workers: int,
+              report: Callable[[AudioJob, AudioResult], None]) -> list[AudioResult]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -195,7 +203,7 @@ def _run_pool(jobs: Sequence[AudioJob], workers: int, bar: Progress) -> list[Aud
                 job = jobs[index]
                 result = AudioResult(job.name, job.locale, error=f"{job.source}: {job.locale}: worker failed: {exc}")
             ordered[index] = result
-            bar.update(result, len(jobs[index].clips))
+            report(jobs[index], result)
     return [r for r in ordered if r is not None]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,9 @@ class LocaleSite:
 
 # ------------------------------------------------------------------------------------------ helpers
 
+@lru_cache(maxsize=1)
 def make_environment() -> Environment:
+    """One environment per process: templates compile once, however many locales and books render."""
     env = Environment(loader=PackageLoader("audio_build", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

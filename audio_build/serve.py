@@ -163,7 +163,7 @@ def make_server(output_dir: Path, host: str, port: int) -> ThreadingHTTPServer:
 
 
 def address_of(server: ThreadingHTTPServer) -> str:
-    host, port = server.server_address[:2]
+    host, port = server.socket.getsockname()[:2]
     return f"http://{host}:{port}/"
 
 

@@ -422,7 +422,9 @@ timed(EspeakEngine, "synthesize", "synthesis via the espeak-ng helper")
 timed(jobs, "assemble", "assemble + loudness normalization")
 timed(audio, "integrated_loudness", "integrated_loudness")
 timed(audio, "limit", "limit")
-timed(jobs, "encode_mp3", "encode_mp3")
+timed(jobs, "encode_peak_safe", "encode + decoded peak check")
+timed(audio, "encode_mp3", "encode_mp3")
+timed(audio, "decode_mp3", "decode_mp3")
 timed(jobs, "tag_mp3", "tag_mp3")
 timed(jobs, "webvtt", "captions")
 timed(cache.Cache, "store_clip", "clip cache writes")
@@ -431,7 +433,7 @@ timed(cache.Cache, "store_file", "file cache writes")
 
 timed(narration, "plan", "plan")
 timed(narration, "run", "audio jobs")
-timed(downloads, "add_downloads", "downloads (EPUB, ZIP)")
+timed(downloads, "add_locale_downloads", "downloads (EPUB, ZIP)")
 timed(pages.SiteRenderer, "render_locale", "page rendering")
 timed(output, "publish", "publish")
 begin = time.perf_counter()
@@ -506,6 +508,8 @@ class Bench:
             reported = json.loads(measured.stdout_tail.strip().splitlines()[-1])
             phases = reported["phases"]
             jobs_time = phases.get("audio jobs", 0.0)
+            if jobs == 1:  # -j1 runs each locale's downloads and pages inline, inside narration.run
+                jobs_time -= phases.get("downloads (EPUB, ZIP)", 0.0) + phases.get("page rendering", 0.0)
             out[f"j{jobs}"] = {"phases": phases, "calls": reported["calls"], "wall": measured.wall, "cpu": measured.cpu,
                                "serial_seconds": measured.wall - jobs_time, "jobs_seconds": jobs_time,
                                "load_before": measured.load_before}
@@ -873,10 +877,13 @@ def _phase_text(phases: dict[str, float], calls: dict[str, int]) -> str:
         return f"{name} {phases[name]:.1f} s" + (f" ×{count}" if count > 1 else "")
 
     inner = [one(n) for n in ("synthesis via the espeak-ng helper", "assemble + loudness normalization",
-                              "encode_mp3", "clip cache writes") if n in phases]
-    detail = [one(n) for n in ("integrated_loudness", "limit") if n in phases]
-    if inner and detail:
-        inner[1 if len(inner) > 1 else 0] += f" [{', '.join(detail)}]"
+                              "encode + decoded peak check", "clip cache writes") if n in phases]
+    for label, names in (("assemble + loudness normalization", ("integrated_loudness", "limit")),
+                         ("encode + decoded peak check", ("encode_mp3", "decode_mp3"))):
+        detail = [one(n) for n in names if n in phases]
+        for i, text in enumerate(inner):
+            if text.startswith(label) and detail:
+                inner[i] += f" [{', '.join(detail)}]"
     parts = []
     for name in ("imports", "plan", "audio jobs", "page rendering", "downloads (EPUB, ZIP)", "publish"):
         if name in phases:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import numpy as np
-import pytest
 import pyloudnorm
+import pytest
 from mutagen.id3 import ID3
 
 from audio_build.audio import LEAD_IN, true_peak_db
@@ -22,7 +23,7 @@ from audio_build.engines import Voice
 from audio_build.engines.espeak import EspeakEngine
 from audio_build.lexicon import apply, lexicon_path, read_lexicon
 
-from .conftest import REPO, Project, translate, SPANISH
+from .conftest import REPO, SPANISH, Project, translate
 
 pytestmark = pytest.mark.slow
 
@@ -82,7 +83,7 @@ def test_every_mp3_is_mono_normalized_and_peak_limited(built_site: Path) -> None
     assert len(files) >= 30  # 10 locales with espeak voices x (article, term, pronunciation clip)
     meter = pyloudnorm.Meter(22050)
     for path in files:
-        probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)],
+        probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)], check=False,
                                capture_output=True, text=True).stderr
         assert re.search(r"Audio: mp3( \(\w+\))?, 22050 Hz, mono", probe), probe
         bitrate = int(re.search(r"(\d+) kb/s", probe.split("Audio:")[1]).group(1))  # type: ignore[union-attr]
@@ -98,7 +99,7 @@ def test_every_mp3_is_mono_normalized_and_peak_limited(built_site: Path) -> None
 def test_durations_match_clips_plus_pauses(built_site: Path, repo_project: Project) -> None:
     """Each MP3 lasts what its cached clips and the pauses between them add up to (within 5 %)."""
     from audio_build import narration
-    from audio_build.build import BuildOptions, selected_locales
+    from audio_build.build import selected_locales
     from audio_build.content import load_corpus
     from audio_build.localize import load_strings, localize
 
@@ -138,7 +139,7 @@ def test_id3_tags_and_chapters(built_site: Path) -> None:
     titles = [str(c.sub_frames["TIT2"]) for c in chapters]
     assert titles[:2] == ["¿Qué es la fluoroscopia?", "¿Para qué se usa?"]
     assert len(chapters) == 7
-    assert all(a.end_time == b.start_time for a, b in zip(chapters, chapters[1:]))
+    assert all(a.end_time == b.start_time for a, b in itertools.pairwise(chapters))
     toc = next(f for k, f in tags.items() if k.startswith("CTOC"))
     assert list(toc.child_element_ids) == [c.element_id for c in chapters]
 

@@ -86,7 +86,7 @@ def test_init_writes_a_correct_header_that_msgfmt_accepts(project: Project) -> N
     assert '"Content-Type: text/plain; charset=UTF-8\\n"' in ru
     assert '"Language: pt_BR\\n"' in (project.root / "locales/pt_BR/LC_MESSAGES/site.po").read_text(encoding="utf-8")
     for po in (project.root / "locales").rglob("*.po"):
-        proc = subprocess.run([MSGFMT, "-c", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+        proc = subprocess.run([MSGFMT, "-c", "-o", "/dev/null", str(po)], check=False, capture_output=True, text=True)
         assert proc.returncode == 0 and proc.stderr == "", f"{po}: {proc.stderr}"
     again = project.cli("init", "-l", "ru")
     assert "already exists" in again.output
@@ -192,7 +192,7 @@ def test_msgmerge_round_trip_only_rewraps(spanish_project: Project, tmp_path: Pa
                                 capture_output=True, text=True, check=True).stdout
         ours = subprocess.run(["msgcat", "--no-wrap", str(po)], capture_output=True, text=True, check=True).stdout
         assert merged == ours, po.name
-        proc = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+        proc = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], check=False, capture_output=True, text=True)
         assert proc.returncode == 0 and proc.stderr == ""
 
 
@@ -250,11 +250,11 @@ def test_a_long_changed_paragraph_keeps_a_readable_previous_msgid(spanish_projec
     assert '#| msgid ""\n#| "A blood test uses' in raw
     catalog = read_catalog(po)
     changed = next(m for m in catalog if m.previous_id)
-    assert changed.previous_id == ["A blood test uses a small sample of blood. A **phlebotomist** takes the sample "
-                                   "from a vein."]
+    assert changed.previous_id == [("A blood test uses a small sample of blood. A **phlebotomist** takes the sample "
+                                   "from a vein.")]
     assert not changed.user_comments
     before = po.read_bytes()
     spanish_project.cli("update")
     assert po.read_bytes() == before  # a second update changes nothing
     if MSGFMT:
-        assert subprocess.run([MSGFMT, "-c", "-o", "/dev/null", str(po)], capture_output=True).returncode == 0
+        assert subprocess.run([MSGFMT, "-c", "-o", "/dev/null", str(po)], check=False, capture_output=True).returncode == 0

@@ -54,7 +54,7 @@ def test_the_repository_keeps_every_sentence_of_both_seeds_in_order() -> None:
     page = corpus.article("fluoroscopy")
     assert page is not None and page.related_terms == ("fluoroscopy",)
     assert len(page.references) == 9
-    assert [b.text for b in page.body if b.kind == "heading"][0] == "What is fluoroscopy?"
+    assert next(b.text for b in page.body if b.kind == "heading") == "What is fluoroscopy?"
     assert sum(1 for b in page.body if b.kind == "item") == 13
 
 

@@ -12,6 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from audio_build.config import Config, GttsSettings
+from audio_build.engines import Clip, Part, Sentence, get_engine
+from audio_build.engines.gtts_engine import MAX_RETRY_AFTER, GttsEngine, Throttle
+from audio_build.errors import EngineError, EngineUnavailable
+from audio_build.locales import locale_info
+
 from .fake_gtts import (
     AUDIO,
     BAD_BASE64,
@@ -27,12 +34,6 @@ from .fake_gtts import (
     Reply,
     too_many,
 )
-
-from audio_build.config import Config, GttsSettings
-from audio_build.engines import Clip, Part, Sentence, get_engine
-from audio_build.engines.gtts_engine import MAX_RETRY_AFTER, GttsEngine, Throttle
-from audio_build.errors import EngineError, EngineUnavailable
-from audio_build.locales import locale_info
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUESTS_CA_BUNDLE")
 FAST = GttsSettings(requests_per_second=1000.0, timeout=2.0, retries=3, backoff=0.001)

@@ -11,7 +11,6 @@ import resource
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from audio_build.content import parse_document
 from audio_build.errors import AudioBuildError
 from audio_build.lexicon import parse_lexicon
 
-from .conftest import BIN, Project, SPANISH, translate
+from .conftest import BIN, Project, translate
 
 CORPUS = Path(__file__).parent / "corpus"
 PARAGRAPH = "A blood test uses a small sample of blood. A **phlebotomist** takes the sample from a vein."
@@ -119,8 +118,8 @@ def test_hostile_translations_are_rejected_and_fall_back_to_the_source(spanish_p
 
 
 def test_speech_never_receives_translation_markup(spanish_project: Project) -> None:
-    from audio_build.engines.espeak import EspeakEngine
     from audio_build.engines import Sentence
+    from audio_build.engines.espeak import EspeakEngine
     from audio_build.lexicon import EMPTY, apply
 
     engine = EspeakEngine.__new__(EspeakEngine)  # render() needs no helper process
@@ -174,7 +173,7 @@ def test_fuzz_content_reader(body: str, kind: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=300) | st.text(max_size=300).map(
     lambda t: ('<?xml version="1.0"?><lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" '
-               f'xml:lang="en">{t}</lexicon>').encode("utf-8")))
+               f'xml:lang="en">{t}</lexicon>').encode()))
 def test_fuzz_lexicon_reader(data: bytes) -> None:
     try:
         parse_lexicon(data, "x.pls")
@@ -317,7 +316,7 @@ def test_a_full_disk_leaves_the_previous_site_intact(spanish_project: Project) -
     spanish_project.run("build", "--no-audio")
     previous = _assert_site_complete(spanish_project.site)
     translate(spanish_project, "es", {"Most people feel only a small sting.": "Cambio que no se publicará."})
-    proc = subprocess.run([str(BIN / "audio-build"), "build", "--no-audio"], cwd=spanish_project.root,
+    proc = subprocess.run([str(BIN / "audio-build"), "build", "--no-audio"], check=False, cwd=spanish_project.root,
                           capture_output=True, text=True, preexec_fn=lambda: _as_limited(3000))
     assert proc.returncode == 1, proc.stderr
     assert re.search(r"error: .*(disk is full|cannot write)", proc.stderr), proc.stderr
@@ -340,7 +339,7 @@ def test_permission_denied_is_one_clear_line(spanish_project: Project) -> None:
     (spanish_project.root / "content/blood-tests.md").write_text(
         (spanish_project.root / "content/blood-tests.md").read_text().replace("small sting", "small pinch"))
     try:
-        proc = subprocess.run([*prefix, str(BIN / "audio-build"), "build", "--no-audio"], cwd=spanish_project.root,
+        proc = subprocess.run([*prefix, str(BIN / "audio-build"), "build", "--no-audio"], check=False, cwd=spanish_project.root,
                               capture_output=True, text=True)
     finally:
         os.chmod(versions, 0o755)
@@ -402,7 +401,7 @@ def test_serve_types_and_ranges(served: tuple[str, int, Path]) -> None:
     response = _get(host, port, "/es/blood-tests/blood-tests.es.mp3", {"Range": f"bytes={len(mp3) + 5}-"})
     response.read()
     assert response.status == 416
-    proc = subprocess.run(["ss", "-ltn"], capture_output=True, text=True)
+    proc = subprocess.run(["ss", "-ltn"], check=False, capture_output=True, text=True)
     assert f"127.0.0.1:{port}" in proc.stdout or proc.returncode != 0
 
 

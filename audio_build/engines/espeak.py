@@ -7,6 +7,7 @@ sentence end times.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import subprocess
@@ -49,7 +50,7 @@ class EspeakEngine:
     def _start(self) -> subprocess.Popen[bytes]:
         if self._process is not None and self._process.poll() is None:
             return self._process
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the helper process
         self._process = subprocess.Popen([sys.executable, "-m", "audio_build.engines.espeak_host"],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
         ready = self._read_header()
@@ -100,10 +101,8 @@ class EspeakEngine:
         self._process = None
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # interpreter shutdown may have torn down subprocess
             self.close()
-        except Exception:  # noqa: BLE001 - interpreter shutdown
-            pass
 
     # --------------------------------------------------------------------------------------- engine
     def version(self) -> str:

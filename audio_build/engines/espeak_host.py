@@ -191,7 +191,7 @@ def _in_child(library: Library, request: dict[str, object], write_fd: int) -> No
             header = {"ok": True, "phonemes": library.text_to_phonemes(
                 str(request["text"]), bool(request.get("ipa")), bool(request.get("phoneme_input")))}
         else:
-            payload, events = library.synthesize(str(request["text"]), int(request.get("rate", 175)),  # type: ignore[arg-type]
+            payload, events = library.synthesize(str(request["text"]), int(request.get("rate", 175)),  # type: ignore[call-overload]
                                                  bool(request.get("phonemes", False)))
             header = {"ok": True, "rate": library.sample_rate, "samples": len(payload) // 2, "events": events}
         with os.fdopen(write_fd, "wb") as pipe:
