@@ -23,7 +23,7 @@ run: install
 
 # ---------------------------------------------------------------------------------------------- tests
 $(VENV)/.test-installed: $(STAMP) pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test,dask,bench]'
+	$(BIN)/pip install --quiet -e '.[test,dask,bench,piper]'
 	touch $@
 
 system-tools:
