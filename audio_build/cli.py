@@ -107,14 +107,16 @@ def init(project: str | None, locales: Sequence[str], wait: float) -> None:
 @project_option
 @locale_option
 @wait_option
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes for merging (default: number of CPUs).")
 @click.option("--quiet", "-q", is_flag=True)
 @friendly
-def update(project: str | None, locales: Sequence[str], wait: float, quiet: bool) -> None:
+def update(project: str | None, locales: Sequence[str], wait: float, jobs: int | None, quiet: bool) -> None:
     """Merge the templates into every catalog, keeping every translation (changed ones become fuzzy)."""
     from .translate import update as run
     config = _load(project)
     with project_lock(config.root, wait=wait):
-        _print_report(run(config, locales), quiet)
+        _print_report(run(config, locales, jobs), quiet)
 
 
 @main.command(name="compile")

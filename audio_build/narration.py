@@ -185,15 +185,14 @@ def run(jobs: Sequence[AudioJob], workers: int | None, executor: str = "local", 
 
 def _run_pool(jobs: Sequence[AudioJob], workers: int,
               report: Callable[[AudioJob, AudioResult], None]) -> list[AudioResult]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["audio_build.jobs"])
+    from .workers import process_pool
+
     ordered: list[AudioResult | None] = [None] * len(jobs)
     # Longest jobs first keeps both cores busy to the end.
     order = sorted(range(len(jobs)), key=lambda i: -sum(len(s.sentences) for s in jobs[i].clips))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with process_pool(workers, "forkserver", preload=("audio_build.jobs",)) as pool:
         futures = {pool.submit(run_job, jobs[i]): i for i in order}
         for future in as_completed(futures):
             index = futures[future]

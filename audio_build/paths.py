@@ -7,6 +7,7 @@ from `file://` with no server.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from .content import ARTICLE
 
@@ -54,10 +55,20 @@ def bundle(tag: str) -> str:
     return f"downloads/{tag}.zip"
 
 
+@lru_cache(maxsize=65536)
 def relative(from_page: str, to_path: str) -> str:
-    """Link from one output file to another, both given relative to the site root."""
-    start = posixpath.dirname(from_page) or "."
-    return posixpath.relpath(to_path, start)
+    """Link from one output file to another, both given relative to the site root.
+
+    Pure string work on normalized site paths (posixpath.relpath would consult the working
+    directory on every call, and pages make tens of thousands of links).
+    """
+    start = [part for part in posixpath.dirname(posixpath.normpath(from_page)).split("/") if part not in ("", ".")]
+    target = [part for part in posixpath.normpath(to_path).split("/") if part not in ("", ".")]
+    common = 0
+    while common < min(len(start), len(target)) and start[common] == target[common]:
+        common += 1
+    parts = [".."] * (len(start) - common) + target[common:]
+    return "/".join(parts) or "."
 
 
 def root_prefix(from_page: str) -> str:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -38,6 +39,9 @@ from .extract import SITE_DOMAIN, Message, corpus_messages
 from .files import sweep_temp_files, write_bytes
 from .locales import LocaleInfo, locale_info
 from .markup import translation_problems
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -153,23 +157,54 @@ def _target_infos(config: Config, codes: Sequence[str]) -> list[LocaleInfo]:
     return [loc.info for loc in config.target_locales]
 
 
-def update(config: Config, codes: Sequence[str] = ()) -> Report:
-    """Merge templates into every catalog. Reads and validates every catalog before writing any."""
+def update(config: Config, codes: Sequence[str] = (), jobs: int | None = None) -> Report:
+    """Merge templates into every catalog. Reads and validates every catalog before writing any.
+
+    Each domain (its template and its catalogs in every locale) is merged in a worker process when
+    there is more than one CPU: reading, merging and writing PO text is pure Python and CPU-bound.
+    """
     sweep_temp_files(config.locales_dir)  # what a killed run left behind: never read, now removed
-    templates = _templates(config)
+    domains = domains_in(config.locales_dir)
+    if not domains:
+        raise AudioBuildError("no templates in the locales folder; run 'audio-build extract' first",
+                              config.locales_dir)
+    infos = tuple(_target_infos(config, codes))
+    tasks = [(config.locales_dir, domain, infos, config.title) for domain in domains]
+    merged = [item for items in _map_in_processes(_merge_domain, tasks, jobs) for item in items]
     report = Report()
-    plans: list[tuple[Path, Catalog]] = []
-    for info in _target_infos(config, codes):
-        for domain, template in templates.items():
-            path = po_path(config.locales_dir, info, domain)
-            if path.exists():
-                old = read_catalog(path, locale=info.folder)
-                plans.append((path, merge(old, template)))
-            else:
-                plans.append((path, new_catalog(template, info, config.title)))
-    for path, catalog in plans:
-        (report.written if write_catalog(path, catalog) else report.unchanged).append(path)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as writers:  # each write ends in an fsync; overlap them
+        written = list(writers.map(lambda item: write_bytes(item[0], item[1]), merged))
+    for (path, _), changed in zip(merged, written, strict=True):
+        (report.written if changed else report.unchanged).append(path)
     return report
+
+
+def _merge_domain(task: tuple[Path, str, tuple[LocaleInfo, ...], str]) -> list[tuple[Path, bytes]]:
+    """The merged text of one domain's catalog in every locale (nothing written here)."""
+    locales_dir, domain, infos, title = task
+    template = read_catalog(template_path(locales_dir, domain))
+    out = []
+    for info in infos:
+        path = po_path(locales_dir, info, domain)
+        catalog = merge(read_catalog(path, locale=info.folder), template) if path.exists() \
+            else new_catalog(template, info, title)
+        out.append((path, serialize(catalog)))
+    return out
+
+
+def _map_in_processes(function: Callable[[T], R], tasks: Sequence[T], jobs: int | None) -> list[R]:
+    """`map` over worker processes, results in task order; the first error (in task order) is raised."""
+    import os
+
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    if workers <= 1 or len(tasks) < 8:
+        return [function(task) for task in tasks]
+    from .workers import process_pool
+
+    with process_pool(workers, "fork") as pool:  # update runs no threads before this point
+        return list(pool.map(function, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
 
 
 def compile_all(config: Config, codes: Sequence[str] = ()) -> Report:

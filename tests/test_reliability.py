@@ -305,6 +305,117 @@ def test_update_killed_mid_write_never_truncates_a_catalog(spanish_project: Proj
     assert not list((spanish_project.root / "locales").rglob(".*.tmp"))  # leftovers are swept
 
 
+def _session_processes(session: int) -> list[int]:
+    """Every live process in a session (the command started with start_new_session=True and all it spawned)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session and fields[0] != "Z":  # field 6 of stat: session id; skip zombies
+                found.append(int(entry.name))
+    return found
+
+
+def _kill_only_the_command_once_it_has_workers(args: list[str], cwd: Path, workers: int) -> bool:
+    """SIGKILL the command itself (not its process group) while its worker processes run."""
+    proc = subprocess.Popen([str(BIN / "audio-build"), *args], cwd=cwd, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(_session_processes(proc.pid)) > workers:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return True
+        time.sleep(0.005)
+    proc.wait()
+    return False
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _wait_until_gone(session: int, seconds: float = 10.0) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while _session_processes(session) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return _session_processes(session)
+
+
+@pytest.mark.slow
+def test_a_killed_build_leaves_no_worker_or_engine_process_behind(spanish_project: Project) -> None:
+    """Only the main process is killed (as an OOM killer or `kill -9 PID` would): its pool workers, the
+    fork server and the espeak-ng helpers must all go too, and the next build must run."""
+    # one clip hangs inside espeak-ng (a real hang, in the forked synthesis child), so without the
+    # watch every process below the build would wait out the 60 s engine timeout
+    env = {**os.environ, "AUDIO_BUILD_FAILPOINT": "hang:small sting"}
+    proc = subprocess.Popen([str(BIN / "audio-build"), "build", "-j2", "-q"], cwd=spanish_project.root, env=env,
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if sum("espeak_host" in _cmdline(pid) for pid in _session_processes(proc.pid)) >= 2:
+            break
+        time.sleep(0.02)
+    time.sleep(1.0)  # the hanging clip has started by now
+    assert proc.poll() is None, "the build ended before its workers started synthesizing"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _wait_until_gone(proc.pid, seconds=5) == []
+    spanish_project.run("build", "--wait", "30")
+    _assert_site_complete(spanish_project.site)
+
+
+@pytest.mark.slow
+def test_a_killed_update_leaves_no_worker_behind_and_no_catalog_lost(spanish_project: Project) -> None:
+    article = (spanish_project.root / "content/blood-tests.md").read_text()
+    for n in range(60):  # enough domains for the update to merge them in worker processes
+        spanish_project.write(f"content/extra-{n:02}.md", article.replace("title: ", f"title: Extra {n} ", 1))
+    spanish_project.run("extract", "-q")
+    spanish_project.run("update", "-q")
+    killed = 0
+    for trial in range(10):
+        for n in range(60):
+            spanish_project.write(f"content/extra-{n:02}.md",
+                                  article.replace("title: ", f"title: Extra {n} ", 1)
+                                  .replace("small sting", f"small sting {trial}"))
+        spanish_project.run("extract", "-q")
+        before = {p: sorted(all_strings(read_catalog(p))) for p in spanish_project.root.rglob("*.po")}
+        if _kill_only_the_command_once_it_has_workers(["update", "-j2", "-q"], spanish_project.root, 1):
+            killed += 1
+        for path, strings in before.items():
+            after = all_strings(read_catalog(path))
+            assert all(s in after for s in strings), path
+        if killed >= 3:
+            break
+    assert killed >= 3, "update finished before its workers could be seen"
+    assert _session_processes_of_cwd(spanish_project.root) == []
+    spanish_project.run("update", "-q", "--wait", "30")
+
+
+def _session_processes_of_cwd(root: Path) -> list[int]:
+    """audio-build processes still running in this project (after a short grace period)."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if Path(os.readlink(entry / "cwd")) == root and b"audio-build" in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 # --------------------------------------------------------------------------------------- disk faults
 
 def _as_limited(max_bytes: int) -> None:

@@ -209,8 +209,12 @@ def _in_child(library: Library, request: dict[str, object], write_fd: int) -> No
 def _run_in_child(library: Library, request: dict[str, object]) -> tuple[dict[str, object], bytes]:
     timeout = float(request.get("timeout", 60))  # type: ignore[arg-type]
     read_fd, write_fd = os.pipe()
+    host = os.getpid()
     pid = os.fork()
     if pid == 0:
+        _die_with_parent()
+        if os.getppid() != host:
+            os._exit(1)
         os.close(read_fd)
         _in_child(library, request, write_fd)
     os.close(write_fd)
@@ -252,8 +256,20 @@ def _run_in_child(library: Library, request: dict[str, object]) -> tuple[dict[st
     return header, payload
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent dies, so no helper or clip outlives a killed build."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 def serve() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
+    _die_with_parent()
+    if os.getppid() == 1:
+        return
     library = Library()
     _send({"ok": True, "ready": True, "rate": library.sample_rate, "version": library.version()})
     for line in sys.stdin.buffer:

@@ -1,0 +1,69 @@
+"""Worker process pools that never outlive the command that started them.
+
+A build or an update killed with SIGKILL cannot shut its pool down; each worker watches the process
+that owns the pool and exits with it, so no orphan keeps running (or keeps the project lock).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import select
+import signal
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_owner(owner: int) -> None:
+    """Pool initializer: end this worker as soon as the process that owns the pool is gone.
+
+    A forked worker asks the kernel for SIGKILL when its parent dies; a forkserver's worker (whose
+    parent is the fork server, which can outlive the owner) waits on a pidfd of the owner in a thread.
+    """
+    if os.getppid() == owner and sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    try:
+        watch = os.pidfd_open(owner)
+    except (AttributeError, OSError):  # not Linux, or the owner is already gone
+        watch = None
+    if watch is None:
+        if not _alive(owner):
+            os._exit(1)
+        return
+
+    def wait_for_owner() -> None:
+        select.select([watch], [], [])
+        os._exit(1)
+
+    threading.Thread(target=wait_for_owner, name="owner-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def process_pool(workers: int, start_method: str, preload: tuple[str, ...] = ()) -> ProcessPoolExecutor:
+    """A ProcessPoolExecutor whose workers die with their parent.
+
+    "fork" is cheapest for a process with no threads; "forkserver" (with modules preloaded) for a
+    parent that runs threads or holds state the workers must not inherit.
+    """
+    method = start_method if start_method in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    if method == "forkserver" and preload:
+        context.set_forkserver_preload(list(preload))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_owner,
+                               initargs=(os.getpid(),))
