@@ -18,6 +18,8 @@ from typing import Any
 
 from . import __version__
 from .config import Config, LocaleConfig
+from .locales import LocaleInfo
+from .workers import map_in_processes
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -129,7 +131,7 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
     from .content import TERM, load_corpus
     from .extract import SITE_DOMAIN
     from .lexicon import lexicon_path, read_lexicon
-    from .localize import load_strings, localize
+    from .localize import localize
     from .markup import plain_text
     from .output import Output
     from .pages import LocaleSite, SiteRenderer, static_files
@@ -139,15 +141,18 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
     locales = selected_locales(config, options.locales)
     if config.source.tag not in {loc.tag for loc in locales}:
         locales = [config.locale(config.source.tag), *locales]
+    translated = [loc.info for loc in locales if loc.info.tag != config.source.tag]
+    domains = [SITE_DOMAIN, *(doc.domain for doc in corpus.documents)]
+    tasks = [(config.locales_dir, info, domain) for info in translated for domain in domains]
+    loaded = dict(zip([(info.tag, domain) for _, info, domain in tasks],
+                      map_in_processes(_strings_of, tasks, options.jobs), strict=True))
     sites: dict[str, LocaleSite] = {}
     for loc in locales:
         info = loc.info
-        ui_strings, _ = load_strings(config.locales_dir, info, SITE_DOMAIN) if info.tag != config.source.tag \
-            else ({}, None)
+        ui_strings = loaded.get((info.tag, SITE_DOMAIN), {})
         docs = {}
         for doc in corpus.documents:
-            strings, _ = load_strings(config.locales_dir, info, doc.domain) if info.tag != config.source.tag \
-                else ({}, None)
+            strings = loaded.get((info.tag, doc.domain), {})
             local = localize(doc, info, config.source, strings, config.publish_threshold)
             summary.warnings.extend(local.warnings)
             if local.published:
@@ -181,9 +186,17 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
 
     if options.audio:
         _narrate(config, options, locales, sites, locale_outputs, summary, finish)
-    else:
-        for tag in sites:
-            finish(tag)
+    else:  # pages only: each locale's pages in a forked worker that already holds every localized site
+        global _RENDERING
+        _RENDERING = (renderer, sites)
+        try:
+            rendered = map_in_processes(_pages_of, list(sites), options.jobs, min_tasks=2)
+        finally:
+            _RENDERING = None
+        for tag, pages in zip(sites, rendered, strict=True):
+            for path, data in pages.items():
+                locale_outputs[tag][path] = Output.of_bytes(data)
+            page_counts[tag] = len(pages)
 
     outputs: dict[str, Any] = {}
     for out in locale_outputs.values():
@@ -194,6 +207,24 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
     outputs[path] = Output.of_bytes(data)
     summary.pages += sum(page_counts.values()) + 1
     return outputs, {}
+
+
+def _strings_of(task: tuple[Path, LocaleInfo, str]) -> dict[tuple[str, str | None], str]:
+    """The translations of one domain in one locale (run in a worker: parsing PO files is CPU-bound)."""
+    from .localize import load_strings
+
+    locales_dir, info, domain = task
+    return load_strings(locales_dir, info, domain)[0]
+
+
+_RENDERING: tuple[Any, dict[str, Any]] | None = None  # what forked page workers render from
+
+
+def _pages_of(tag: str) -> dict[str, bytes]:
+    assert _RENDERING is not None
+    renderer, sites = _RENDERING
+    pages: dict[str, bytes] = renderer.render_locale(sites[tag])
+    return pages
 
 
 def _narrate(config: Config, options: BuildOptions, locales: list[LocaleConfig], sites: dict[str, Any],

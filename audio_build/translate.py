@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -39,9 +38,7 @@ from .extract import SITE_DOMAIN, Message, corpus_messages
 from .files import sweep_temp_files, write_bytes
 from .locales import LocaleInfo, locale_info
 from .markup import translation_problems
-
-T = TypeVar("T")
-R = TypeVar("R")
+from .workers import map_in_processes
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -170,7 +167,7 @@ def update(config: Config, codes: Sequence[str] = (), jobs: int | None = None) -
                               config.locales_dir)
     infos = tuple(_target_infos(config, codes))
     tasks = [(config.locales_dir, domain, infos, config.title) for domain in domains]
-    merged = [item for items in _map_in_processes(_merge_domain, tasks, jobs) for item in items]
+    merged = [item for items in map_in_processes(_merge_domain, tasks, jobs) for item in items]
     report = Report()
     from concurrent.futures import ThreadPoolExecutor
 
@@ -192,19 +189,6 @@ def _merge_domain(task: tuple[Path, str, tuple[LocaleInfo, ...], str]) -> list[t
             else new_catalog(template, info, title)
         out.append((path, serialize(catalog)))
     return out
-
-
-def _map_in_processes(function: Callable[[T], R], tasks: Sequence[T], jobs: int | None) -> list[R]:
-    """`map` over worker processes, results in task order; the first error (in task order) is raised."""
-    import os
-
-    workers = min(jobs or os.cpu_count() or 1, len(tasks))
-    if workers <= 1 or len(tasks) < 8:
-        return [function(task) for task in tasks]
-    from .workers import process_pool
-
-    with process_pool(workers, "fork") as pool:  # update runs no threads before this point
-        return list(pool.map(function, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
 
 
 def compile_all(config: Config, codes: Sequence[str] = ()) -> Report:

@@ -13,7 +13,12 @@ import select
 import signal
 import sys
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 PR_SET_PDEATHSIG = 1
 
@@ -67,3 +72,17 @@ def process_pool(workers: int, start_method: str, preload: tuple[str, ...] = ())
         context.set_forkserver_preload(list(preload))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_owner,
                                initargs=(os.getpid(),))
+
+
+def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], jobs: int | None, min_tasks: int = 8) -> list[R]:
+    """`map` over forked worker processes, results in task order; the first error (in task order) is raised.
+
+    Forked workers see everything the parent built before the call, so tasks can stay small. Runs in
+    this process when there is one CPU, few tasks, or other threads (forking a threaded process is unsafe).
+    """
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    if workers <= 1 or len(tasks) < min_tasks or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(task) for task in tasks]
+    with process_pool(workers, "fork") as pool:
+        return list(pool.map(function, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
