@@ -122,12 +122,16 @@ def extract(config: Config) -> Report:
 
 # --------------------------------------------------------------------------------------- init/update
 
-def _templates(config: Config) -> dict[str, Catalog]:
+def _domains(config: Config) -> list[str]:
     domains = domains_in(config.locales_dir)
     if not domains:
         raise AudioBuildError("no templates in the locales folder; run 'audio-build extract' first",
                               config.locales_dir)
-    return {d: read_catalog(template_path(config.locales_dir, d)) for d in domains}
+    return domains
+
+
+def _templates(config: Config) -> dict[str, Catalog]:
+    return {d: read_catalog(template_path(config.locales_dir, d)) for d in _domains(config)}
 
 
 def init(config: Config, codes: Sequence[str]) -> Report:
@@ -161,12 +165,8 @@ def update(config: Config, codes: Sequence[str] = (), jobs: int | None = None) -
     there is more than one CPU: reading, merging and writing PO text is pure Python and CPU-bound.
     """
     sweep_temp_files(config.locales_dir)  # what a killed run left behind: never read, now removed
-    domains = domains_in(config.locales_dir)
-    if not domains:
-        raise AudioBuildError("no templates in the locales folder; run 'audio-build extract' first",
-                              config.locales_dir)
     infos = tuple(_target_infos(config, codes))
-    tasks = [(config.locales_dir, domain, infos, config.title) for domain in domains]
+    tasks = [(config.locales_dir, domain, infos, config.title) for domain in _domains(config)]
     merged = [item for items in map_in_processes(_merge_domain, tasks, jobs) for item in items]
     report = Report()
     from concurrent.futures import ThreadPoolExecutor
