@@ -13,6 +13,9 @@ from .locales import LocaleInfo, locale_info
 
 CONFIG_NAME = "audio-build.toml"
 ENGINES = ("espeak", "gtts", "piper", "none")
+# Clearest first, by the intelligibility benchmark: Piper's neural voice where it has one (English),
+# espeak-ng everywhere else. A locale speaks with the first engine of its list that loads and has a voice.
+DEFAULT_ENGINES = ("piper", "espeak")
 
 _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "site": {
@@ -25,7 +28,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "publisher": str,
     },
     "publish": {"locales": list, "threshold": (int, float), "check_threshold": (int, float)},
-    "speech": {"engine": str, "rate": int, "strict": bool, "audio": bool},
+    "speech": {"engine": (str, list), "rate": int, "strict": bool, "audio": bool},
     "engines.gtts": {
         "requests_per_second": (int, float),
         "timeout": (int, float),
@@ -35,20 +38,24 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     },
     "engines.espeak": {"timeout": (int, float)},
     "engines.piper": {"voice": str},
-    "locale": {"engine": str, "voice": str, "name": str, "english_name": str, "rate": int},
+    "locale": {"engine": (str, list), "voice": str, "name": str, "english_name": str, "rate": int},
 }
 
 
 @dataclass(frozen=True)
 class LocaleConfig:
     info: LocaleInfo
-    engine: str
+    engines: tuple[str, ...]  # in order of preference: the first that loads and has a voice speaks
     voice: str | None
     rate: int
 
     @property
     def tag(self) -> str:
         return self.info.tag
+
+    @property
+    def engine(self) -> str:
+        return self.engines[0]
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ class Config:
     locales: tuple[LocaleConfig, ...] = ()
     publish_threshold: float = 100.0
     check_threshold: float = 100.0
-    engine: str = "espeak"
+    engines: tuple[str, ...] = DEFAULT_ENGINES
     rate: int = 165
     strict: bool = False
     audio: bool = True
@@ -93,6 +100,10 @@ class Config:
             if loc.tag == wanted:
                 return loc
         raise ConfigError(f"locale '{code}' is not listed in [publish] locales", self.path)
+
+    @property
+    def engine(self) -> str:
+        return self.engines[0]
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -173,10 +184,7 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str = "") -
         source = locale_info(site.get("source_language", "en"))
     except ConfigError as exc:
         raise ConfigError(exc.message, path, _line_of(text, "source_language")) from None
-    engine = speech.get("engine", "espeak")
-    if engine not in ENGINES:
-        raise ConfigError(f"unknown engine '{engine}' (choose one of: {', '.join(ENGINES)})",
-                          path, _line_of(text, "engine"))
+    engine_chain = _engine_chain(speech.get("engine", list(DEFAULT_ENGINES)), "[speech]", path, _line_of(text, "engine"))
     rate = speech.get("rate", 165)
     if not 80 <= rate <= 450:
         raise ConfigError("'rate' in [speech] must be between 80 and 450 words per minute", path, _line_of(text, "rate"))
@@ -208,13 +216,15 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str = "") -
                 table = per_locale[key]
                 overrides_seen.add(key)
         _check_table(table, "locale", f"locale.{code}", path, text)
-        loc_engine = table.get("engine", engine)
-        if loc_engine not in ENGINES:
-            raise ConfigError(f"unknown engine '{loc_engine}' for locale {code}", path, _table_line(text, f"locale.{code}"))
+        loc_engines = engine_chain
+        if "engine" in table:
+            loc_engines = _engine_chain(table["engine"], f"[locale.{code}]", path, _table_line(text, f"locale.{code}"))
         if "name" in table or "english_name" in table:
             info = replace(info, native_name=table.get("name", info.native_name),
                            english_name=table.get("english_name", info.english_name))
-        locales.append(LocaleConfig(info=info, engine=loc_engine, voice=table.get("voice"),
+        voice = table.get("voice")
+        voice = _voice_path(root, voice)
+        locales.append(LocaleConfig(info=info, engines=loc_engines, voice=voice,
                                     rate=table.get("rate", rate)))
     for key in per_locale:
         if key not in overrides_seen:
@@ -250,15 +260,38 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str = "") -
         locales=tuple(locales),
         publish_threshold=threshold,
         check_threshold=check_threshold,
-        engine=engine,
+        engines=engine_chain,
         rate=rate,
         strict=bool(speech.get("strict", False)),
         audio=bool(speech.get("audio", True)),
         gtts=gtts,
         espeak_timeout=float(engines.get("espeak", {}).get("timeout", 60.0)),
-        piper_voice=engines.get("piper", {}).get("voice"),
+        piper_voice=_voice_path(root, engines.get("piper", {}).get("voice")),
         path=path,
     )
+
+
+def _voice_path(root: Path, voice: str | None) -> str | None:
+    """A Piper model file named relative to the project is found wherever the build runs from."""
+    if voice is None or not voice.endswith(".onnx") or Path(voice).expanduser().is_absolute():
+        return voice
+    return str(root / voice)
+
+
+def _engine_chain(value: str | list[Any], where: str, path: Path, line: int | None) -> tuple[str, ...]:
+    """`engine = "espeak"` or `engine = ["piper", "espeak"]` (first that can speak the locale wins)."""
+    names = [value] if isinstance(value, str) else value
+    if not names or not all(isinstance(name, str) for name in names):
+        raise ConfigError(f"'engine' in {where} must be an engine name or a list of them", path, line)
+    for name in names:
+        if name not in ENGINES:
+            raise ConfigError(f"unknown engine '{name}' in {where} (choose from: {', '.join(ENGINES)})", path, line)
+    if len(set(names)) != len(names):
+        raise ConfigError(f"'engine' in {where} names an engine twice", path, line)
+    if "none" in names and len(names) > 1:
+        raise ConfigError(f"'none' in {where} switches audio off: it cannot be combined with other engines",
+                          path, line)
+    return tuple(names)
 
 
 def _table_line(text: str, name: str) -> int | None:

@@ -19,7 +19,7 @@ from .cache import key_of
 from .config import Config, LocaleConfig
 from .content import ARTICLE, TERM
 from .engines import Engine, Voice
-from .errors import AudioBuildError, EngineError, EngineUnavailable
+from .errors import AudioBuildError, EngineError
 from .jobs import AUDIO_FORMAT_VERSION, AudioJob, AudioResult, ClipSpec, EngineSettings, engine_for, run_job
 from .lexicon import Lexicon, lexicon_path, read_lexicon
 from .localize import LocalizedArticle
@@ -50,20 +50,29 @@ def settings_of(config: Config) -> EngineSettings:
 
 
 def resolve_voice(config: Config, loc: LocaleConfig, engine_override: str | None) -> LocaleVoice:
-    name = engine_override or loc.engine
-    if name == "none":
-        return LocaleVoice(name, None, None, None, reason="audio is switched off for this locale")
-    try:
-        engine = engine_for(name, settings_of(config))
-        version = engine.version()
-        voice = engine.voice_for(loc.info, loc.voice)
-        fallback = engine.voice_for(config.source) if loc.tag != config.source.tag else voice
-    except EngineUnavailable as exc:
-        return LocaleVoice(name, None, None, None, reason=str(exc))
-    if voice is None:
-        return LocaleVoice(name, engine, None, None, version,
-                           reason=f"the {name} engine has no voice for {loc.info.english_name} ({loc.tag})")
-    return LocaleVoice(name, engine, voice, fallback or voice, version)
+    """The first engine of the locale's list that loads here and has a voice for it (`--engine` forces one).
+
+    The locale's `voice` is meant for the first engine it lists; a fallback speaks with its own voice.
+    """
+    names = (engine_override,) if engine_override else loc.engines
+    reasons: list[str] = []
+    for position, name in enumerate(names):
+        if name == "none":
+            return LocaleVoice(name, None, None, None, reason="audio is switched off for this locale")
+        requested = loc.voice if position == 0 else None
+        try:
+            engine = engine_for(name, settings_of(config))
+            voice = engine.voice_for(loc.info, requested)
+            if voice is None:
+                reasons.append(f"the {name} engine has no voice for {loc.info.english_name} ({loc.tag})")
+                continue
+            version = engine.version(voice)
+            fallback = engine.voice_for(config.source) if loc.tag != config.source.tag else voice
+        except EngineError as exc:  # not installed, no network, a voice file that cannot load
+            reasons.append(str(exc))
+            continue
+        return LocaleVoice(name, engine, voice, fallback or voice, version)
+    return LocaleVoice(names[-1], None, None, None, reason="; ".join(reasons))
 
 
 def _clip_specs(utterances: Sequence[Utterance], lv: LocaleVoice, rate: int, locale_tag: str) -> tuple[ClipSpec, ...]:
@@ -72,8 +81,9 @@ def _clip_specs(utterances: Sequence[Utterance], lv: LocaleVoice, rate: int, loc
     for utterance in utterances:
         voice = lv.voice if utterance.lang == locale_tag else (lv.fallback_voice or lv.voice)
         speed = max(80, round(rate * utterance.rate_factor))
-        rendered = [lv.engine.render(s) for s in utterance.sentences]
-        key = key_of("clip", lv.engine_name, lv.version, voice.name, speed, rendered)
+        rendered = [lv.engine.render(s, voice) for s in utterance.sentences]
+        version = lv.version if voice == lv.voice else lv.engine.version(voice)
+        key = key_of("clip", lv.engine_name, version, voice.name, speed, rendered)
         specs.append(ClipSpec(key=key, block_id=utterance.block_id, kind=utterance.kind, engine=lv.engine_name,
                               voice=voice, rate=speed, sentences=utterance.sentences, texts=utterance.texts,
                               pause_after=utterance.pause_after))

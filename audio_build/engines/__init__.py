@@ -4,9 +4,11 @@ An engine turns the sentences of one block into one `Clip`: 16-bit mono samples 
 every sentence, taken from the engine itself (never estimated). Engines are chosen per locale in
 audio-build.toml or with --engine; `get_engine` is the only place that knows their names.
 
-- `espeak`: the offline default (espeak-ng through espeakng-loader, in a helper process).
+- `espeak`: the offline default (espeak-ng through espeakng-loader, in a helper process); Tagalog,
+  which it has no voice for, is spoken by its Indonesian voice through `tagalog.py`.
 - `gtts`: Google's voices for users with network access (throttled, retried, never half-written).
-- `piper`: optional offline neural voice for English (`pip install audio-build[piper]`).
+- `piper`: offline neural voices: the bundled English one (installed by `make run`, the default for
+  English) or any Piper `.onnx` voice a publisher supplies per locale.
 """
 
 from __future__ import annotations
@@ -63,14 +65,14 @@ class Clip:
 class Engine(Protocol):
     name: str
 
-    def version(self) -> str:
-        """Changes whenever the same input could sound different (part of every cache key)."""
+    def version(self, voice: Voice | None = None) -> str:
+        """Changes whenever the same input could sound different in this voice (part of every cache key)."""
 
     def voice_for(self, locale: LocaleInfo, requested: str | None = None) -> Voice | None:
         """The voice that speaks this locale, or None when the engine has none."""
 
-    def render(self, sentence: Sentence) -> str:
-        """The exact engine input for one sentence (what the cache key hashes)."""
+    def render(self, sentence: Sentence, voice: Voice | None = None) -> str:
+        """The exact engine input for one sentence in this voice (what the cache key hashes)."""
 
     def synthesize(self, sentences: Sequence[Sentence], voice: Voice, rate: int) -> Clip:
         """Speak one block; raise EngineError with a clear sentence when it cannot."""

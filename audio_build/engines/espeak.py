@@ -13,7 +13,7 @@ import json
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import EngineError
 from ..locales import LocaleInfo
-from . import Clip, Sentence, Voice
+from . import Clip, Sentence, Voice, tagalog
 
 PROTOCOL = "1"
 _CODE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes()
@@ -29,6 +29,12 @@ _CODE = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes()
 EVENT_WORD, EVENT_SENTENCE = 1, 2
 # Which regional voice speaks a bare language tag for this project's readers (US residents).
 PREFERRED = {"en": "en-us", "es": "es-419", "zh": "cmn", "pt": "pt-br", "fr": "fr-fr", "vi": "vi"}
+# Languages espeak-ng has no voice for, spoken by a related voice through a converter of our own that turns
+# their text into that voice's phonemes (language -> (voice, converter)).
+BORROWED: dict[str, tuple[str, Callable[[str], str]]] = {
+    "tl": (tagalog.VOICE, tagalog.phonemes),
+    "fil": (tagalog.VOICE, tagalog.phonemes),
+}
 
 
 def sanitize(text: str) -> str:
@@ -105,7 +111,7 @@ class EspeakEngine:
             self.close()
 
     # --------------------------------------------------------------------------------------- engine
-    def version(self) -> str:
+    def version(self, voice: Voice | None = None) -> str:
         self._start()
         return f"espeak-ng {self._version}; protocol {PROTOCOL}; code {_CODE}"
 
@@ -135,13 +141,27 @@ class EspeakEngine:
                         candidate = (rank, int(priority), file_name)
                         if best is None or candidate < best:
                             best = candidate
-        return Voice(self.name, best[2], locale.tag) if best else None
+        if best:
+            return Voice(self.name, best[2], locale.tag)
+        if locale.language in BORROWED:
+            return Voice(self.name, BORROWED[locale.language][0], locale.tag)
+        return None
 
-    def render(self, sentence: Sentence) -> str:
+    def _converter(self, voice: Voice | None) -> Callable[[str], str] | None:
+        """The text-to-phonemes converter when this voice speaks a language it was not made for."""
+        if voice is None:
+            return None
+        borrowed = BORROWED.get(voice.language.split("-")[0].lower())
+        return borrowed[1] if borrowed and borrowed[0] == voice.name else None
+
+    def render(self, sentence: Sentence, voice: Voice | None = None) -> str:
+        convert = self._converter(voice)
         pieces = []
         for part in sentence.parts:
             if part.espeak:
                 pieces.append(f" [[{part.espeak}]] ")  # spaced: espeak misreads "([[" next to brackets
+            elif convert is not None:
+                pieces.append(convert(part.alias or part.text))
             elif part.alias:
                 pieces.append(sanitize(part.alias))
             else:
@@ -157,7 +177,7 @@ class EspeakEngine:
         return str(header["phonemes"])
 
     def synthesize(self, sentences: Sequence[Sentence], voice: Voice, rate: int) -> Clip:
-        texts = [self.render(s) for s in sentences]
+        texts = [self.render(s, voice) for s in sentences]
         starts = []
         position = 0
         for text in texts:

@@ -135,7 +135,7 @@ class GttsEngine:
         self._session.close()
 
     # --------------------------------------------------------------------------------------- engine
-    def version(self) -> str:
+    def version(self, voice: Voice | None = None) -> str:
         return f"gtts {gtts.__version__}; protocol {PROTOCOL}"
 
     def voice_for(self, locale: LocaleInfo, requested: str | None = None) -> Voice | None:
@@ -147,7 +147,7 @@ class GttsEngine:
             accent = (locale.language, "com")
         return Voice(self.name, "|".join(accent), locale.tag) if accent else None
 
-    def render(self, sentence: Sentence) -> str:
+    def render(self, sentence: Sentence, voice: Voice | None = None) -> str:
         """Aliases replace lexicon words (gTTS takes no phonemes)."""
         return sanitize("".join(part.alias or part.text for part in sentence.parts))
 
