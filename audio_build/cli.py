@@ -152,11 +152,23 @@ def check(project: str | None, locales: Sequence[str]) -> None:
 @locale_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--readability", is_flag=True, help="Also report readability per article and locale.")
+@click.option("--intelligibility", is_flag=True,
+              help="Instead, measure whether the published audio can be understood (speech-recognition round "
+                   "trip, needs the 'intelligibility' extra).")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.40, show_default=True, metavar="CER",
+              help="With --intelligibility: warn for locales whose character error rate is above this.")
+@click.option("--strict", is_flag=True, help="With --intelligibility: exit 1 when a locale is above the threshold.")
+@click.option("--sample", type=click.IntRange(1), default=None, metavar="N",
+              help="With --intelligibility: score only the first N sentences per locale (default: all).")
 @friendly
-def stats(project: str | None, locales: Sequence[str], fmt: str, readability: bool) -> None:
-    """Translated / fuzzy / untranslated counts per locale and domain."""
-    from .translate import collect_stats
+def stats(project: str | None, locales: Sequence[str], fmt: str, readability: bool, intelligibility: bool,
+          threshold: float, strict: bool, sample: int | None) -> None:
+    """Translated / fuzzy / untranslated counts per locale and domain (or, with --intelligibility, CER/WER)."""
     config = _load(project)
+    if intelligibility:
+        _intelligibility_report(config, locales, fmt, threshold, strict, sample)
+        return
+    from .translate import collect_stats
     rows = collect_stats(config, locales)
     readability_rows: list[Any] = []
     if readability:
@@ -194,6 +206,29 @@ def stats(project: str | None, locales: Sequence[str], fmt: str, readability: bo
         from .readability import format_table
         click.echo("")
         click.echo(format_table(readability_rows))
+
+
+def _intelligibility_report(config: Config, locales: Sequence[str], fmt: str, threshold: float, strict: bool,
+                            sample: int | None) -> None:
+    from . import intelligibility as asr
+
+    tags = [config.locale(tag).tag for tag in locales] if locales else [loc.tag for loc in config.locales]
+    site = config.output_dir
+    if not site.is_dir():
+        raise AudioBuildError(f"no published site at {site}: run `audio-build build` first")
+    recognizer = asr.Recognizer(config.cache_dir)
+    measurement = asr.measure(site, tags, recognizer, limit=sample)
+    above = [s.locale for s in measurement.locales if s.cer is not None and s.cer > threshold]
+    if fmt == "json":
+        payload = measurement.as_dict() | {"threshold": threshold, "above_threshold": above}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        click.echo(asr.format_table(measurement, threshold))
+    for tag in above:
+        click.echo(f"warning: {tag}: character error rate above {threshold:.2f}; listeners may not understand "
+                   f"this audio (see the worst sentences above)", err=True)
+    if strict and above:
+        sys.exit(1)
 
 
 @main.command()

@@ -34,7 +34,7 @@ def test_the_ten_languages_are_published() -> None:
     assert CONFIG.locale("ar").info.direction == "rtl"
     # espeak-ng has no Tagalog voice: Tagalog is spoken offline by the Indonesian voice through Tagalog's rules
     tl = resolve_voice(CONFIG, CONFIG.locale("tl"), "espeak")
-    assert tl.voice is not None and (tl.voice.name, tl.voice.lang) == ("id", "tl"), tl.reason
+    assert tl.voice is not None and (tl.voice.name, tl.voice.language) == ("id", "tl"), tl.reason
 
 
 @pytest.mark.parametrize("loc", TARGETS, ids=lambda loc: loc.tag)
