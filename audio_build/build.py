@@ -263,6 +263,7 @@ def _narrate(config: Config, options: BuildOptions, locales: list[LocaleConfig],
                 return
             summary.warnings.append(f"{tag}: no audio: {unavailable}")
         sites[tag].audio_available = bool(voice and voice.voice) and not unavailable
+        sites[tag].voice = voice.label if voice and sites[tag].audio_available else ""
         if not unavailable:
             for job, result in results:
                 summary.audio_seconds += result.duration

@@ -78,13 +78,14 @@ class _Books:
         site, tag = self.site, self.site.info.tag
         documents = book_documents(site.docs, site.audio, self.media, site.ipa, keys)
         key = key_of("epub", DOWNLOADS_CODE, tag, seed, book_title, self.site_title, self.config.publisher,
-                     self.disclaimer, [repr(d.local) for d in documents], [repr(d.audio) for d in documents],
+                     self.disclaimer, site.voice, [repr(d.local) for d in documents], [repr(d.audio) for d in documents],
                      [self.outputs[site.audio[(d.local.kind, d.local.slug)].mp3].sha256 if d.mp3 else ""
                       for d in documents], hashlib.sha256(self.lexicon).hexdigest(), self.ui_state)
         return _cached_file(self.cache, key, ".epub", lambda: Book(
             title=book_title, site_title=self.site_title, locale=site.info, ui=site.ui,
             publisher=self.config.publisher, documents=documents, lexicon=self.lexicon,
-            identifier_seed=f"audio-build:{self.title}:{tag}:{seed}", disclaimer=self.disclaimer).build())
+            identifier_seed=f"audio-build:{self.title}:{tag}:{seed}", disclaimer=self.disclaimer,
+            narrator=site.voice).build())
 
 
 def add_locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, outputs: dict[str, Output],

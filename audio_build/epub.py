@@ -80,7 +80,7 @@ def _attrs(lang: str, locale: LocaleInfo) -> Markup:
 class Book:
     def __init__(self, *, title: str, site_title: str, locale: LocaleInfo, ui: Interface, publisher: str,
                  documents: Sequence[BookDocument], lexicon: bytes, identifier_seed: str,
-                 disclaimer: str) -> None:
+                 disclaimer: str, narrator: str = "") -> None:
         self.title = title
         self.site_title = site_title
         self.locale = locale
@@ -90,6 +90,7 @@ class Book:
         self.lexicon = lexicon
         self.identifier_seed = identifier_seed
         self.disclaimer = disclaimer
+        self.narrator = narrator  # engine and voice of the media overlays' audio
         self.env = make_environment()
         self.in_book = {(d.local.kind, d.local.slug) for d in documents}
 
@@ -274,7 +275,7 @@ class Book:
             "locale": self.locale, "book_title": self.title, "publisher": self.publisher,
             "identifier": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, self.identifier_seed)}",
             "date": updated.isoformat(), "modified": f"{updated.isoformat()}T00:00:00Z",
-            "summary": summary, "certifier": self.publisher or self.site_title,
+            "summary": summary, "narrator": self.narrator if overlays else "", "certifier": self.publisher or self.site_title,
             "total_duration": _clock(total), "overlays": overlays, "items": items, "spine": spine,
         }).encode("utf-8")
         files.append(("OEBPS/package.opf", package))

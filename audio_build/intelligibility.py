@@ -325,9 +325,12 @@ METHOD = ("Whisper base (faster-whisper, int8, CPU), language forced, beam 5, te
 
 
 def measure(site: Path, locales: Sequence[str], recognizer: Recognizer, *, min_chars: int = DEFAULT_MIN_CHARS,
-            limit: int | None = None, margin: float = 0.05,
+            limit: int | None = None, per_document: int | None = None, margin: float = 0.05,
             on_sentence: Callable[[SentenceScore], None] | None = None) -> Measurement:
-    """Score every captioned sentence of the published audio in each locale (or the first `limit`)."""
+    """Score every captioned sentence of the published audio in each locale.
+
+    `limit` keeps the first sentences of each locale, `per_document` the first of each recording (a sample
+    that still covers every document)."""
     result = Measurement()
     by_locale: dict[str, list[Recording]] = {tag: [] for tag in locales}
     for recording in recordings(site, locales):
@@ -340,7 +343,7 @@ def measure(site: Path, locales: Sequence[str], recognizer: Recognizer, *, min_c
             if limit is not None and len(scores) >= limit:
                 break
             cues = [c for c in read_webvtt(recording.vtt.read_text(encoding="utf-8"))
-                    if len(normalize(c.text, language)) >= min_chars]
+                    if len(normalize(c.text, language)) >= min_chars][:per_document]
             if not cues:
                 continue
             voice = voice or voice_of(recording.mp3)

@@ -36,6 +36,17 @@ class LocaleVoice:
     version: str = ""
     reason: str = ""  # why there is no audio
 
+    @property
+    def label(self) -> str:
+        """The engine and voice as pages and ebooks name them ("Piper, en_US-joe-medium"), or "" without audio."""
+        if self.voice is None:
+            return ""
+        return f"{ENGINE_TITLES.get(self.engine_name, self.engine_name)}, {self.voice.name}"
+
+
+# How the engines call themselves; shown to listeners beside the voice's own name.
+ENGINE_TITLES = {"espeak": "eSpeak NG", "piper": "Piper", "gtts": "Google Translate text-to-speech"}
+
 
 @dataclass
 class Plan:

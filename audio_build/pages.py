@@ -61,6 +61,7 @@ class LocaleSite:
     docs: dict[tuple[str, str], LocalizedArticle]  # published documents only, by (kind, slug)
     audio: dict[tuple[str, str], AudioOutput] = field(default_factory=dict)
     audio_available: bool = True
+    voice: str = ""  # engine and voice that read the audio, e.g. "Piper, en_US-joe-medium"
     ipa: dict[str, str] = field(default_factory=dict)  # term slug -> IPA of the localized headword
     term_clips: dict[str, str] = field(default_factory=dict)  # term slug -> clip path
     downloads: dict[tuple[str, str], list[Download]] = field(default_factory=dict)  # per doc
@@ -284,7 +285,7 @@ class SiteRenderer:
                 "size_text": _size_text(audio.size, locale),
                 "duration_text": format_timedelta(dt.timedelta(seconds=audio.duration), locale=locale,
                                                   threshold=1.5),
-                "chapters": chapters,
+                "chapters": chapters, "voice": site.voice,
             }
         related_terms = [self._doc_link(site, renderer, TERM, s) for s in doc.article.related_terms]
         related_articles = [self._doc_link(site, renderer, ARTICLE, s) for s in doc.article.related_articles]

@@ -161,7 +161,7 @@ class EspeakEngine:
             if part.espeak:
                 pieces.append(f" [[{part.espeak}]] ")  # spaced: espeak misreads "([[" next to brackets
             elif convert is not None:
-                pieces.append(convert(part.alias or part.text))
+                pieces.append(f" {convert(part.alias or part.text)} ")  # keep word boundaries between parts
             elif part.alias:
                 pieces.append(sanitize(part.alias))
             else:

@@ -13,7 +13,8 @@ voice as text: each word is converted here to espeak-ng phoneme codes of the `id
 - stress on the second-to-last syllable, the most common Tagalog pattern, unless an accent mark
   (á, à, â) says otherwise; words whose stress differs belong in the lexicon, like every hard word;
 - whole numbers as Tagalog numerals; capitalized abbreviations letter by letter, with the English
-  letter names the Filipino alphabet uses.
+  letter names the Filipino alphabet uses, and so a lone letter joined by a hyphen (`x-ray`);
+- symbols as words (`&` at, `%` porsiyento).
 
 Words the locale's lexicon knows never come here: they keep their own `x-espeak` phonemes (or alias).
 Measured with the intelligibility benchmark (benchmarks/voice_trials.py), see README.
@@ -35,6 +36,8 @@ CONSONANTS = {
 }
 DIGRAPHS = {"ng": "N", "ts": "tS", "ch": "tS", "sh": "S", "ll": "lj"}
 PARTICLES = {"ng": "n'aN", "mga": "ma'Na"}
+# Symbols said as words (elsewhere punctuation other than pauses is dropped).
+SYMBOLS = {"&": "at", "%": "porsiyento", "+": "plus", "=": "katumbas ng", "°": "digri"}
 LETTER_NAMES = {
     "a": "'ej", "b": "b'i", "c": "s'i", "d": "d'i", "e": "'i", "f": "'Ef", "g": "dZ'i", "h": "'ejtS", "i": "'aj",
     "j": "dZ'ej", "k": "k'ej", "l": "'El", "m": "'Em", "n": "'En", "ñ": "'EnjE", "o": "'o", "p": "p'i",
@@ -61,7 +64,7 @@ def number_words(value: int) -> str:
     parts: list[str] = []
     thousands, rest = divmod(value, 1000)
     if thousands:
-        parts.append("sanlibo" if thousands == 1 else f"{number_words(thousands)} na libo")
+        parts.append("sanlibo" if thousands == 1 else f"{_linked(number_words(thousands))} libo")
     hundreds, rest = divmod(rest, 100)
     if hundreds:
         parts.append(HUNDREDS[hundreds])
@@ -76,6 +79,15 @@ def number_words(value: int) -> str:
     if len(parts) > 1 and not parts[-1].startswith(("sanlibo", "sandaan")):
         return " ".join(parts[:-1]) + " at " + parts[-1]
     return " ".join(parts)
+
+
+def _linked(word: str) -> str:
+    """Tagalog's linker before the word it describes: `dalawang`, `apat na`, `anim na` (after n: `-g`)."""
+    if word.endswith(("a", "e", "i", "o", "u")):
+        return word + "ng"
+    if word.endswith("n"):
+        return word + "g"
+    return word + " na"
 
 
 def _letters(word: str) -> list[tuple[str, str]]:
@@ -144,6 +156,14 @@ def word_phonemes(word: str) -> str:
     return "".join(codes)
 
 
+def _pieces(word: str) -> list[str]:
+    """A word cut where a single letter is joined by a hyphen (`x-ray` -> `x`, `ray`); other words stay whole."""
+    pieces = word.split("-")
+    if len(pieces) > 1 and any(len(p) == 1 for p in pieces):
+        return [p for p in pieces if p]
+    return [word]
+
+
 def _is_abbreviation(word: str) -> bool:
     return len(word) > 1 and word.isupper() and word.isalpha()
 
@@ -165,12 +185,15 @@ def phonemes(text: str) -> str:
             if _is_abbreviation(word):
                 codes = " ".join(LETTER_NAMES.get(letter, "") for letter in word.lower())
             else:
-                codes = word_phonemes(word)
+                codes = " ".join(LETTER_NAMES.get(piece.lower(), "") if len(piece) == 1 else word_phonemes(piece)
+                                 for piece in _pieces(word))
             out.append(f" [[{codes}]] " if codes else " ")
         elif space is not None:
             out.append(" ")
         elif other in ".,;:!?…":
             out.append(other)
+        elif other in SYMBOLS:
+            out.append(" [[" + " ".join(word_phonemes(w) for w in SYMBOLS[other].split()) + "]] ")
         else:
             out.append(" ")
     return " ".join("".join(out).split())
