@@ -285,7 +285,9 @@ def voice_of(mp3: Path) -> str:
         return ""
     for frame in tags.getall("COMM"):
         if getattr(frame, "desc", "") == "voice":
-            return str(frame.text[0])
+            note = str(frame.text[0])  # "Read by a computer voice (espeak-ng 1.52.0, voice es-419)."
+            inner = re.search(r"\((.+)\)\.?$", note)
+            return inner.group(1) if inner else note
     return ""
 
 

@@ -41,9 +41,9 @@ REPO = HERE.parent
 CLI = REPO / ".venv" / "bin" / "audio-build"
 sys.path.insert(0, str(REPO))
 
-from audio_build.config import Config, load_config  # noqa: E402
-from audio_build.intelligibility import LocaleScore, Recognizer, SentenceScore, measure  # noqa: E402
-from audio_build.narration import resolve_voice  # noqa: E402
+from audio_build.config import Config, load_config
+from audio_build.intelligibility import LocaleScore, Recognizer, SentenceScore, measure
+from audio_build.narration import resolve_voice
 
 # Issue 16's table (default offline build, espeak-ng everywhere, 2026-12-01; tl had no offline audio).
 BEFORE = {"en": 0.094, "es": 0.103, "pt-BR": 0.309, "ht": 0.472, "vi": 0.476, "fr": 0.581, "ru": 0.636,
@@ -92,10 +92,10 @@ def fmt(value: float | None) -> str:
 
 
 def markdown(rows: list[dict[str, Any]], environment: dict[str, Any]) -> str:
-    lines = [f"Intelligibility, {environment['date'][:10]}, {environment['cpus']} CPUs {environment['machine']}, "
-             f"Whisper base int8 ({environment['sample']}). CER/WER: lower is better.", "",
-             "| locale | engine: voice | default | sentences | CER | WER | first 10 of reference | before (issue 16) "
-             "| change | worst sentence (CER: text → heard) |",
+    lines = [(f"Intelligibility, {environment['date'][:10]}, {environment['cpus']} CPUs {environment['machine']}, "
+              f"Whisper base int8 ({environment['sample']}). CER/WER: lower is better."), "",
+             ("| locale | engine: voice | default | sentences | CER | WER | first 10 of reference | before (issue 16) "
+              "| change | worst sentence (CER: text → heard) |"),
              "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         change = ""
@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows: list[dict[str, Any]] = []
         sentences: list[dict[str, Any]] = []
         for engine, site, tags in sites:
-            def progress(score: SentenceScore) -> None:
+            def progress(score: SentenceScore, engine: str | None = engine) -> None:
                 sentences.append({"engine": engine or "default", "locale": score.locale, "document": score.document,
                                   "cue": score.cue, "chars": score.chars, "char_errors": score.char_errors,
                                   "words": score.words, "word_errors": score.word_errors,

@@ -16,8 +16,8 @@ from audio_build.config import load_config
 from audio_build.engines import Sentence
 from audio_build.engines.espeak import EspeakEngine
 from audio_build.lexicon import apply, lexicon_path, read_lexicon
-from audio_build.narration import resolve_voice
 from audio_build.markup import plain_text, translation_problems
+from audio_build.narration import resolve_voice
 from audio_build.sentences import sentences
 
 from .conftest import REPO
