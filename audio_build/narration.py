@@ -35,6 +35,7 @@ class LocaleVoice:
     fallback_voice: Voice | None  # speaks blocks left in the source language
     version: str = ""
     reason: str = ""  # why there is no audio
+    passed_over: str = ""  # engines listed first that could not load here, and why (a warning, not an error)
 
     @property
     def label(self) -> str:
@@ -67,6 +68,7 @@ def resolve_voice(config: Config, loc: LocaleConfig, engine_override: str | None
     """
     names = (engine_override,) if engine_override else loc.engines
     reasons: list[str] = []
+    failures: list[str] = []
     for position, name in enumerate(names):
         if name == "none":
             return LocaleVoice(name, None, None, None, reason="audio is switched off for this locale")
@@ -81,8 +83,9 @@ def resolve_voice(config: Config, loc: LocaleConfig, engine_override: str | None
             fallback = engine.voice_for(config.source) if loc.tag != config.source.tag else voice
         except EngineError as exc:  # not installed, no network, a voice file that cannot load
             reasons.append(str(exc))
+            failures.append(f"{name}: {exc}")
             continue
-        return LocaleVoice(name, engine, voice, fallback or voice, version)
+        return LocaleVoice(name, engine, voice, fallback or voice, version, passed_over="; ".join(failures))
     return LocaleVoice(names[-1], None, None, None, reason="; ".join(reasons))
 
 
@@ -116,6 +119,8 @@ def plan(config: Config, locales: Sequence[LocaleConfig], docs: Mapping[str, Map
         if lv.voice is None:
             result.warnings.append(f"{loc.tag}: no audio: {lv.reason}")
             continue
+        if lv.passed_over:
+            result.warnings.append(f"{loc.tag}: spoken by {lv.label} because {lv.passed_over}")
         lexicons = {tag: read_lexicon(lexicon_path(config.locales_dir, folder))
                     for tag, folder in ((loc.tag, loc.info.folder), (config.source.tag, config.source.folder))}
         result.lexicons[loc.tag] = lexicons[loc.tag]

