@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -331,10 +332,30 @@ def _fit_string(template_msg: BabelMessage, string: str | Sequence[str] | None,
     return string, False
 
 
+# Typography that does not change what a sentence says: quotes, apostrophes, dashes, ellipses, odd spaces.
+_TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                             "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"',
+                             "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                             "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u2026": "..."})
+
+
+def typographic_key(msgid: str) -> str:
+    """A source string with its typography flattened: equal keys mean a typo-level edit, never a new meaning.
+
+    Unicode normalization (NFC), whitespace runs, straight vs curly quotes, hyphens vs dashes and `...` vs
+    `…` are ignored; every letter, digit and word stays, so a change of words, numbers or negation
+    ("should" -> "should not", "2 days" -> "3 days") still gives a different key and goes to review.
+    """
+    flat = unicodedata.normalize("NFC", msgid).translate(_TYPOGRAPHY)
+    return " ".join(flat.split())
+
+
 def merge(old: Catalog, template: Catalog) -> Catalog:
     """Bring `old` up to `template` without losing any msgstr.
 
     - same msgid (+ context): keeps msgstr, flags and translator comments;
+    - a typo-level source edit (whitespace, quotes, dashes, ellipses, Unicode normalization): the same, the
+      msgid updated, not fuzzy: the translation still says exactly what the source says;
     - a changed block: the closest old translation, marked fuzzy with `#| msgid` showing the old source;
     - a removed block: kept as obsolete `#~`; it comes back, translated, if the block returns.
     """
@@ -352,12 +373,18 @@ def merge(old: Catalog, template: Catalog) -> Catalog:
     candidates = [m for key, m in (*active.items(), *obsolete.items())
                   if key not in template_keys and _has_string(m)]
     candidate_keys = {id(m): _key(m)[0] for m in candidates}
+    by_typography: dict[tuple[str, str | None], BabelMessage] = {}
+    for candidate in candidates:
+        if isinstance(candidate.id, str):
+            by_typography.setdefault((typographic_key(candidate.id), candidate.context), candidate)
 
     for tmsg in template:
         if not tmsg.id:
             continue
         key = _key(tmsg)
         source = active.get(key) or obsolete.get(key)
+        if source is None and isinstance(tmsg.id, str):
+            source = by_typography.get((typographic_key(tmsg.id), tmsg.context))
         message = tmsg.clone()
         message.string = "" if not isinstance(tmsg.id, (list, tuple)) else tuple([""] * nplurals)
         if source is not None:
@@ -428,11 +455,16 @@ def stats(catalog: Catalog) -> CatalogStats:
 
 
 def translations(catalog: Catalog) -> dict[Key, str]:
-    """Usable translations only: not fuzzy, not empty, singular."""
+    """Usable translations only: not fuzzy, not empty, singular.
+
+    Each is also filed under its source's `typographic_key`, so a build run after a typo-level source edit
+    and before `update` still finds it (look up the exact text first, then its key)."""
     result: dict[Key, str] = {}
     for message in catalog:
         if message.id and not message.fuzzy and isinstance(message.string, str) and message.string:
             result[_key(message)] = message.string
+    for (msgid, context), string in list(result.items()):
+        result.setdefault((typographic_key(msgid), context), string)
     return result
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from .catalog import po_path, read_catalog, translations
+from .catalog import po_path, read_catalog, translations, typographic_key
 from .content import Article, Block
 from .extract import FIELD_CONTEXT
 from .locales import LocaleInfo
@@ -83,7 +83,7 @@ def localize(article: Article, locale: LocaleInfo, source: LocaleInfo, strings: 
         if locale.tag == source.tag:
             translated += 1
             return LocalBlock(block, block.text, source.tag)
-        msgstr = strings.get((block.text, _context(block)))
+        msgstr = strings.get((block.text, _context(block))) or strings.get((typographic_key(block.text), _context(block)))
         if msgstr is None:
             return LocalBlock(block, block.text, source.tag, fallback=True)
         problems = translation_problems(block.text, msgstr, locale.language)

@@ -258,3 +258,73 @@ def test_a_long_changed_paragraph_keeps_a_readable_previous_msgid(spanish_projec
     assert po.read_bytes() == before  # a second update changes nothing
     if MSGFMT:
         assert subprocess.run([MSGFMT, "-c", "-o", "/dev/null", str(po)], check=False, capture_output=True).returncode == 0
+
+
+# ------------------------------------------------------------------- typo-level edits keep translations
+@pytest.mark.parametrize(("before", "after", "kept"), [
+    ("Most people feel only a small sting.", "Most people feel  only a small sting.", True),  # double space
+    ("You sit in a chair.", "You sit in a chair .", False),  # a space that splits a word boundary differently
+    ("A needle goes into a vein in your arm.", "A needle goes into a vein in your arm\u2026", False),
+    ("Most people feel only a small sting.", "Most people feel only a small sting\u2026", False),
+])
+def test_typographic_key_sees_only_typography(before: str, after: str, kept: bool) -> None:
+    from audio_build.catalog import typographic_key
+
+    # "." and "…" differ in what they say, and a space before a full stop is a different token: both go to review
+    assert (typographic_key(before) == typographic_key(after)) is kept
+
+
+@pytest.mark.parametrize(("old", "new", "fuzzy"), [
+    ("Most people feel only a small sting.", "Most people feel  only a small sting.", False),
+    ("Most people feel only a small sting.", "Most people feel only a small\nsting.", False),
+    ("You sit in a chair.", "You sit in a chair.", False),
+    ("Phlebotomy takes only a few minutes.", "Phlebotomy takes only a few minutes\u2026", True),
+    ("Phlebotomy takes only a few minutes.", "Phlebotomy takes only a few minutes...", True),
+    ("Most people feel only a small sting.", "Most people don't feel a small sting.", True),
+    ("Most people feel only a small sting.", "Most people should not feel a small sting.", True),
+    ("A needle goes into a vein in your arm.", "2 needles go into a vein in your arm.", True),
+])
+def test_update_keeps_translations_through_typo_level_edits_only(spanish_project: Project, old: str, new: str,
+                                                                 fuzzy: bool) -> None:
+    """Whitespace, quotes, dashes, ellipsis spelling, NFC: kept, not fuzzy. Any change of words: fuzzy."""
+    source = next(p for p in (spanish_project.root / "content").rglob("*.md") if old in p.read_text())
+    source.write_text(source.read_text().replace(old, new))
+    spanish_project.cli("extract")
+    spanish_project.cli("update")
+    domain = "blood-tests" if source.parent.name == "content" else "glossary-phlebotomy"
+    po = spanish_project.root / f"locales/es/LC_MESSAGES/{domain}.po"
+    wanted = " ".join(new.split()) if "\n" in new else new  # Markdown joins a soft line break
+    message = entries(po)[(wanted, None)]
+    from .conftest import SPANISH
+
+    assert message.string == SPANISH[old]  # type: ignore[attr-defined]
+    assert bool(message.fuzzy) is fuzzy  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('Say "yes" if you agree.', "Say \u201cyes\u201d if you agree."),
+    ("You're safe.", "You\u2019re safe."),
+    ("It takes 10-20 minutes.", "It takes 10\u201320 minutes."),
+    ("Wait... then rest.", "Wait\u2026 then rest."),
+    ("Rest\u00a0now.", "Rest now."),
+    ("Caf\u00e9 visit.", "Cafe\u0301 visit."),  # NFC vs NFD
+])
+def test_typography_alone_gives_the_same_key(old: str, new: str) -> None:
+    from audio_build.catalog import typographic_key
+
+    assert typographic_key(old) == typographic_key(new)
+
+
+def test_a_no_break_space_keeps_translations_through_update_and_build(spanish_project: Project) -> None:
+    article = spanish_project.root / "content/blood-tests.md"
+    article.write_text(article.read_text().replace("You sit in a chair.", "You sit in a\u00a0chair.")
+                       .replace("Most people feel only a small sting.", "Most people  feel only a small sting."))
+    # before `update`: the build already finds the translation under the typographic key
+    spanish_project.cli("build", "--no-audio", "-l", "es")
+    page = (spanish_project.site / "es/blood-tests/index.html").read_text(encoding="utf-8")
+    assert "Usted se sienta en una silla." in page and "pequeño pinchazo" in page
+    spanish_project.cli("extract")
+    spanish_project.cli("update")
+    po = spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    message = entries(po)[("You sit in a\u00a0chair.", None)]
+    assert message.string == "Usted se sienta en una silla." and not message.fuzzy  # type: ignore[attr-defined]
