@@ -117,8 +117,7 @@ def lint_po(text: str, path: Path) -> None:
         if line.startswith("#") and not line.startswith(("#~", "#|")):
             continue
         if line.startswith(("#~", "#|")):
-            body = re.sub(r"^#[~|]\s*", "", line)
-            body = re.sub(r"^#\|\s*", "", body)
+            body = re.sub(r"^#(?:~\s*\|?|\|)\s*", "", line)  # "#~ ", "#| " and msgmerge --previous's "#~| "
             if body and not body.startswith("#") and not (_KEYWORD_LINE.match(body) or _CONT_LINE.match(body)):
                 raise CatalogError(f"malformed line: {raw_line.strip()[:60]}", path, number)
             continue
@@ -164,6 +163,9 @@ def lint_po(text: str, path: Path) -> None:
         raise CatalogError("file ends before the msgstr of its last entry", path, msgid_line or 1)
 
 
+_OBSOLETE_PREVIOUS = re.compile(r"^[ \t]*#~[ \t]*\|.*\n?", re.MULTILINE)
+
+
 def parse_catalog(raw: bytes, path: Path, locale: str | None = None, domain: str | None = None) -> Catalog:
     """Strictly parse PO/POT bytes; raise CatalogError naming the file and line of the first problem."""
     text = _decode(raw, path)
@@ -171,8 +173,11 @@ def parse_catalog(raw: bytes, path: Path, locale: str | None = None, domain: str
         raise CatalogError("is empty (a catalog needs at least its header entry)", path, 1)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lint_po(text, path)
+    # The previous msgid of an obsolete entry (`#~| msgid`, written by `msgmerge --previous`) is history that
+    # nothing here reads, and Babel's reader refuses it: those lines are left out (lint_po checked them).
+    babel_text = _OBSOLETE_PREVIOUS.sub("", text) if "#~|" in text else text
     try:
-        catalog = read_po(io.StringIO(text), locale=locale, domain=domain, abort_invalid=True)
+        catalog = read_po(io.StringIO(babel_text), locale=locale, domain=domain, abort_invalid=True)
     except PoFileError as exc:
         raise CatalogError(str(exc.args[0]).rsplit(" on ", 1)[0], path, exc.lineno + 1) from None
     except (UnknownLocaleError, ValueError) as exc:
@@ -273,6 +278,23 @@ def serialize(catalog: Catalog) -> bytes:
     return "\n\n".join(entries).encode("utf-8")
 
 
+def content_of(catalog: Catalog) -> tuple[object, ...]:
+    """What a catalog says, without how it is laid out: headers, and every entry's strings, flags and notes.
+
+    Two files with the same content differ only in wrapping, escapes or order of flags, as Poedit, Weblate,
+    msgcat or msgmerge may write them; `update` leaves such a file as the translator's tool wrote it.
+    """
+    def entry(message: BabelMessage, with_locations: bool) -> tuple[object, ...]:
+        return (message.id, message.context, message.string, tuple(sorted(message.flags)),
+                tuple(message.user_comments), tuple(message.auto_comments),
+                tuple(message.locations) if with_locations else (), tuple(message.previous_id or ()))
+
+    headers = tuple((name, value) for name, value in catalog.mime_headers)
+    active = tuple(sorted((entry(m, True) for m in catalog if m.id), key=repr))  # msgcat --sort-output is fine
+    obsolete = tuple(sorted((entry(m, False) for m in catalog.obsolete.values()), key=repr))
+    return headers, active, obsolete
+
+
 def write_catalog(path: Path, catalog: Catalog) -> bool:
     """Atomic; returns False when the file already said exactly this."""
     return write_bytes(path, serialize(catalog))
@@ -286,7 +308,7 @@ def build_template(domain: str, messages: Sequence[Message], project: str,
                       creation_date=creation_date or dt.datetime.now(dt.UTC).replace(microsecond=0),
                       charset="utf-8")
     for message in messages:
-        catalog.add(message.msgid, string="", locations=list(message.locations),
+        catalog.add(message.msgid, string="", locations=list(message.locations),  # type: ignore[arg-type]
                     auto_comments=list(message.comments), context=message.context)
     return catalog
 

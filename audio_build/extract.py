@@ -60,7 +60,7 @@ class Message:
 
     msgid: str
     context: str | None
-    locations: tuple[tuple[str, int], ...]
+    locations: tuple[tuple[str, int | None], ...]  # (file, line); line None: the file alone
     comments: tuple[str, ...]
     block_id: str
 
@@ -163,9 +163,9 @@ def babel_extractor(fileobj: IO[bytes], keywords: Iterable[str], comment_tags: I
     for message in document_messages(doc, _sibling_link_words(content_dir / "terms")):
         for _, line in message.locations:
             if message.context is None:
-                yield line, "gettext", message.msgid, list(message.comments)
+                yield line or 1, "gettext", message.msgid, list(message.comments)
             else:
-                yield line, "pgettext", (message.context, message.msgid), list(message.comments)
+                yield line or 1, "pgettext", (message.context, message.msgid), list(message.comments)
 
 
 def _sibling_link_words(terms_dir: Path) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ from .catalog import (
     CatalogStats,
     build_template,
     compile_catalog,
+    content_of,
     domains_in,
     merge,
     mo_path,
@@ -62,7 +63,7 @@ def site_messages(config: Config) -> list[Message]:
     """Interface strings: every _() / pgettext() in the package templates, plus the site title."""
     merged: dict[tuple[str, str | None], Message] = {}
     merged[(config.title, "site title")] = Message(
-        config.title, "site title", (("audio-build.toml", 1),),
+        config.title, "site title", (("audio-build.toml", None),),
         ("The site's name, shown at the top of every page and in page titles.",), "site-title")
     sources = [("jinja2", path, f"audio_build/templates/{path.name}") for path in sorted(TEMPLATES_DIR.iterdir())
                if path.suffix in {".html", ".xhtml", ".txt", ".xml", ".opf", ".smil"}]
@@ -76,11 +77,14 @@ def site_messages(config: Config) -> list[Message]:
             if not msgid:
                 continue
             key = (msgid, context)
-            location = (shown, lineno)
+            # The file alone, as `xgettext --add-location=file` writes it: a line number would change in eleven
+            # catalogs with every code edit that moves a line, and translators would see noise, not news.
+            location: tuple[str, int | None] = (shown, None)
             notes = tuple(comments)
             if key in merged:
                 old = merged[key]
-                merged[key] = Message(old.msgid, context, (*old.locations, location),
+                locations = old.locations if location in old.locations else (*old.locations, location)
+                merged[key] = Message(old.msgid, context, locations,
                                       tuple(dict.fromkeys((*old.comments, *notes))), old.block_id)
             else:
                 merged[key] = Message(msgid, context, (location,), notes, "")
@@ -172,22 +176,26 @@ def update(config: Config, codes: Sequence[str] = (), jobs: int | None = None) -
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=8) as writers:  # each write ends in an fsync; overlap them
-        written = list(writers.map(lambda item: write_bytes(item[0], item[1]), merged))
+        written = list(writers.map(lambda item: item[1] is not None and write_bytes(item[0], item[1]), merged))
     for (path, _), changed in zip(merged, written, strict=True):
         (report.written if changed else report.unchanged).append(path)
     return report
 
 
-def _merge_domain(task: tuple[Path, str, tuple[LocaleInfo, ...], str]) -> list[tuple[Path, bytes]]:
+def _merge_domain(task: tuple[Path, str, tuple[LocaleInfo, ...], str]) -> list[tuple[Path, bytes | None]]:
     """The merged text of one domain's catalog in every locale (nothing written here)."""
     locales_dir, domain, infos, title = task
     template = read_catalog(template_path(locales_dir, domain))
-    out = []
+    out: list[tuple[Path, bytes | None]] = []
     for info in infos:
         path = po_path(locales_dir, info, domain)
-        catalog = merge(read_catalog(path, locale=info.folder), template) if path.exists() \
-            else new_catalog(template, info, title)
-        out.append((path, serialize(catalog)))
+        if not path.exists():
+            out.append((path, serialize(new_catalog(template, info, title))))
+            continue
+        old = read_catalog(path, locale=info.folder)
+        catalog = merge(old, template)
+        # same content: keep the file exactly as the translator's tool wrote it (None: nothing to write)
+        out.append((path, serialize(catalog) if content_of(catalog) != content_of(old) else None))
     return out
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from audio_build.catalog import read_catalog, write_catalog
+from audio_build.catalog import read_catalog, translations, write_catalog
 
 from .conftest import Project, translate
 
@@ -328,3 +328,94 @@ def test_a_no_break_space_keeps_translations_through_update_and_build(spanish_pr
     po = spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po"
     message = entries(po)[("You sit in a\u00a0chair.", None)]
     assert message.string == "Usted se sienta en una silla." and not message.fuzzy  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------- whatever GNU gettext accepts works
+OBSOLETE_GNU = '''
+#, fuzzy
+#~| msgctxt "old"
+#~| msgid "You sat in a chair."
+#~ msgctxt "chair"
+#~ msgid ""
+#~ "You sit in a "
+#~ "big chair."
+#~ msgstr ""
+#~ "Usted se sienta en "
+#~ "una silla grande."
+
+#~| msgid "one tube"
+#~ msgid "one tube"
+#~ msgid_plural "%d tubes"
+#~ msgstr[0] "un tubo"
+#~ msgstr[1] "%d tubos"
+'''
+
+
+@needs_gettext
+def test_every_construct_msgfmt_accepts_is_read(spanish_project: Project) -> None:
+    """Obsolete entries with `#~|` previous msgids, `#~ msgctxt`, multi-line and plural obsolete entries, `no-wrap`."""
+    po = spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    text = po.read_text(encoding="utf-8").replace('msgid "You sit in a chair."', '#, no-wrap\nmsgid "You sit in a chair."')
+    po.write_text(text.rstrip("\n") + "\n" + OBSOLETE_GNU, encoding="utf-8")
+    proc = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    catalog = read_catalog(po)
+    assert {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in catalog.obsolete.values()} == \
+        {("You sit in a big chair.", "chair"), ("one tube", None)}
+    assert "no-wrap" in next(m for m in catalog if m.id == "You sit in a chair.").flags
+    spanish_project.write("audio-build.toml", (spanish_project.root / "audio-build.toml").read_text()
+                          .replace("check_threshold = 100", "check_threshold = 0"))
+    assert "complete and safe to publish" in spanish_project.cli("check", "-l", "es").output
+    spanish_project.cli("build", "--no-audio", "-l", "es")
+    page = (spanish_project.site / "es/blood-tests/index.html").read_text(encoding="utf-8")
+    assert "Usted se sienta en una silla." in page
+    before = po.read_bytes()
+    spanish_project.cli("update")
+    assert po.read_bytes() == before  # nothing to merge: the file stays as GNU wrote it
+
+
+@needs_gettext
+@pytest.mark.parametrize("tool", [
+    ["msgmerge", "--quiet", "--previous", "{po}", "{pot}"],
+    ["msgcat", "--width=40", "{po}"],  # a Poedit-style re-wrap
+    ["msgcat", "--no-wrap", "--sort-output", "{po}"],
+    ["msgattrib", "--no-wrap", "{po}"],
+])
+def test_round_trips_through_gnu_tools_change_nothing_we_read(spanish_project: Project, tool: list[str]) -> None:
+    for po in sorted((spanish_project.root / "locales/es/LC_MESSAGES").glob("*.po")):
+        pot = spanish_project.root / "locales" / f"{po.stem}.pot"
+        before = read_catalog(po)
+        command = [part.format(po=po, pot=pot) for part in tool]
+        rewritten = subprocess.run(command, capture_output=True, check=True).stdout
+        assert rewritten != po.read_bytes() or tool[0] == "msgmerge"
+        po.write_bytes(rewritten)
+        after = read_catalog(po)
+        assert translations(after) == translations(before), po.name
+        assert {m.id: m.fuzzy for m in after if m.id} == {m.id: m.fuzzy for m in before if m.id}
+        spanish_project.cli("update")
+        assert po.read_bytes() == rewritten, f"update rewrote {po.name} after {tool[0]}"
+
+
+# ------------------------------------------------------------------------------------- quiet catalogs
+def test_interface_locations_carry_no_line_numbers(project: Project) -> None:
+    project.cli("extract")
+    pot = (project.root / "locales/site.pot").read_text(encoding="utf-8")
+    locations = [line for line in pot.splitlines() if line.startswith("#: ")]
+    assert locations and not [line for line in locations if re.search(r":\d+(\s|$)", line)], locations[:3]
+
+
+def test_the_committed_catalogs_are_what_extract_and_update_write(tmp_path: Path) -> None:
+    """The CI check for stale catalogs: on the repository's content, extract + update write nothing."""
+    from .conftest import REPO
+
+    root = tmp_path / "project"
+    for name in ("content", "locales"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copy(REPO / "audio-build.toml", root / "audio-build.toml")
+    before = {p.relative_to(root): p.read_bytes() for p in (root / "locales").rglob("*.po*")}
+    project = Project(root)
+    project.cli("extract")
+    project.cli("update")
+    after = {p.relative_to(root): p.read_bytes() for p in (root / "locales").rglob("*.po*")}
+    stale = sorted(str(p) for p in after if before.get(p) != after[p])
+    assert not stale, f"run `audio-build extract && audio-build update` and commit: {stale}"

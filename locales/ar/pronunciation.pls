@@ -116,4 +116,34 @@
     <phoneme alphabet="x-espeak">waddiAa:m'a:t</phoneme>
     <alias>وَالدِّعَامَات</alias>
   </lexeme>
+  <!-- قسطرة: espeak reads it well on its own, but the entry gives pages and EPUB readers the IPA and
+       keeps the stress on the first syllable (QAS-ta-ra); the vowelled alias alone would be stressed on the
+       second syllable. In the idafa قسطرة القلب the taa marbuta is pronounced (qastarat al-qalb). -->
+  <lexeme>
+    <grapheme>قسطرة القلب</grapheme>
+    <phoneme>ˈqastˤarat alˈqalb</phoneme>
+    <phoneme alphabet="x-espeak">q'asta.Rat alq'alb</phoneme>
+    <alias>قَسْطَرَة القَلْب</alias>
+  </lexeme>
+  <lexeme>
+    <grapheme>قسطرة</grapheme>
+    <phoneme>ˈqastˤara</phoneme>
+    <phoneme alphabet="x-espeak">q'asta.Ra</phoneme>
+    <alias>قَسْطَرَة</alias>
+  </lexeme>
+  <!-- دعامة: without vowel marks espeak stresses the first syllable (DI-aa-ma); the stress is on the long
+       aa (di-AA-ma). -->
+  <lexeme>
+    <grapheme>دعامة</grapheme>
+    <phoneme>diˈʕaːma</phoneme>
+    <phoneme alphabet="x-espeak">diA'a:ma</phoneme>
+    <alias>دِعَامَة</alias>
+  </lexeme>
+  <!-- الأربية (groin): espeak reads al-UR-bii-ya; the word is al-ur-BIY-ya, with a doubled y. -->
+  <lexeme>
+    <grapheme>الأربية</grapheme>
+    <phoneme>alʔurˈbijja</phoneme>
+    <phoneme alphabet="x-espeak">al_!uRb'ijja</phoneme>
+    <alias>الأُرْبِيَّة</alias>
+  </lexeme>
 </lexicon>

@@ -8,10 +8,10 @@
      a Roman numeral. -->
 <lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="ipa" xml:lang="ht">
   <lexeme>
-    <grapheme>Fliowoskopi</grapheme>
-    <phoneme>fli.o.wos.koˈpi</phoneme>
-    <phoneme alphabet="x-espeak">fli;owoskop'i</phoneme>
-    <alias>fliowoskopi</alias>
+    <grapheme>fliyowoskopi</grapheme>
+    <phoneme>fli.jo.wos.koˈpi</phoneme>
+    <phoneme alphabet="x-espeak">flijowoskop'i</phoneme>
+    <alias>fliyowoskopi</alias>
   </lexeme>
   <lexeme>
     <grapheme>radyografi</grapheme>

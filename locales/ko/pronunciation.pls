@@ -79,6 +79,12 @@
     <alias>엑스선</alias>
   </lexeme>
   <lexeme>
+    <grapheme>X선을</grapheme>
+    <phoneme>ek̚s͈ɯsʌnɯl</phoneme>
+    <phoneme alphabet="x-espeak">'eks-u-s,@nu-L</phoneme>
+    <alias>엑스선을</alias>
+  </lexeme>
+  <lexeme>
     <grapheme>X선이</grapheme>
     <phoneme>ek̚s͈ɯsʌni</phoneme>
     <phoneme alphabet="x-espeak">'eks-u-s,@ni</phoneme>
@@ -90,23 +96,26 @@
     <phoneme alphabet="x-espeak">'eks-u-s,@ne</phoneme>
     <alias>엑스선에</alias>
   </lexeme>
+  <!-- 방사선량 is [방ː사선냥], not [방사설량]: 표준 발음법 제20항 다만 (생산량[생산냥], 입원료[이붠뇨]) - a
+       two-syllable-or-longer Sino-Korean noun ending in ㄴ (방사선) + the suffix -량 is said with [ㄴㄴ]. The
+       vowel length of 방 is not marked, as elsewhere in this lexicon. espeak on its own says [방사선rjang]. -->
   <lexeme>
     <grapheme>방사선량</grapheme>
-    <phoneme>paŋsasʌlljaŋ</phoneme>
-    <phoneme alphabet="x-espeak">p'aNsas,@llj,aN</phoneme>
-    <alias>방사설량</alias>
+    <phoneme>paŋsasʌnnjaŋ</phoneme>
+    <phoneme alphabet="x-espeak">p'aNsas,@nnj,aN</phoneme>
+    <alias>방사선냥</alias>
   </lexeme>
   <lexeme>
     <grapheme>방사선량도</grapheme>
-    <phoneme>paŋsasʌlljaŋdo</phoneme>
-    <phoneme alphabet="x-espeak">p'aNsas,@llj,aNdo</phoneme>
-    <alias>방사설량도</alias>
+    <phoneme>paŋsasʌnnjaŋdo</phoneme>
+    <phoneme alphabet="x-espeak">p'aNsas,@nnj,aNdo</phoneme>
+    <alias>방사선냥도</alias>
   </lexeme>
   <lexeme>
     <grapheme>방사선량은</grapheme>
-    <phoneme>paŋsasʌlljaŋɯn</phoneme>
-    <phoneme alphabet="x-espeak">p'aNsas,@llj,aNu-n</phoneme>
-    <alias>방사설량은</alias>
+    <phoneme>paŋsasʌnnjaŋɯn</phoneme>
+    <phoneme alphabet="x-espeak">p'aNsas,@nnj,aNu-n</phoneme>
+    <alias>방사선냥은</alias>
   </lexeme>
   <lexeme>
     <grapheme>심장내과</grapheme>
@@ -143,5 +152,16 @@
     <phoneme>nwedʑolt͈ɕuŋ</phoneme>
     <phoneme alphabet="x-espeak">nw'edZ;oltS;-uN</phoneme>
     <alias>뇌졸쭝</alias>
+  </lexeme>
+  <!-- IV (intravenous line), as Korean hospital staff say it: 아이브이. Without this entry the offline voice
+       switches to English in mid-sentence to spell the letters (and espeak reads a lone "IV" as the Roman
+       numeral four). "I V" is the form the speech rules pass to the engine (they split IV into letters
+       before the lexicon is applied); "IV" is the form EPUB reading systems see in the text. -->
+  <lexeme>
+    <grapheme>IV</grapheme>
+    <grapheme>I V</grapheme>
+    <phoneme>aibɯi</phoneme>
+    <phoneme alphabet="x-espeak">'aib,u-i</phoneme>
+    <alias>아이브이</alias>
   </lexeme>
 </lexicon>

@@ -92,12 +92,6 @@
     <alias>йодсодержащее</alias>
   </lexeme>
   <lexeme>
-    <grapheme>морепродукты</grapheme>
-    <phoneme>mərʲɪprɐˈduktɨ</phoneme>
-    <phoneme alphabet="x-espeak">m@r;IprVd'ukty</phoneme>
-    <alias>морепродукты</alias>
-  </lexeme>
-  <lexeme>
     <grapheme>рентгенолаборантов</grapheme>
     <phoneme>rʲɪnɡʲɪnəɫəbɐˈrantəf</phoneme>
     <phoneme alphabet="x-espeak">r;Ing;In@l@bVr'Ant@f</phoneme>
