@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, paths
 from .config import Config, LocaleConfig
 from .locales import LocaleInfo
 from .workers import map_in_processes
@@ -50,6 +50,8 @@ class BuildSummary:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     nothing_to_do: bool = False
+    broken: dict[str, list[str]] = field(default_factory=dict)  # locale -> FILE:LINE problems of its catalogs
+    kept_previous: list[str] = field(default_factory=list)  # broken locales whose last good pages stay online
 
 
 # ----------------------------------------------------------------------------------- input hashing
@@ -115,8 +117,9 @@ def build(config: Config, options: BuildOptions, log: Callable[[str], None] = la
     from .files import sweep_temp_files
 
     sweep_temp_files(config.cache_dir)  # temp files a killed build left behind are never read
-    outputs, inputs_by_output = _produce(config, options, summary, log)
-    inputs = {"fingerprint": fingerprint, "by_output": inputs_by_output}
+    outputs, inputs_by_output = _produce(config, options, summary, log, manifest)
+    # A build that left a locale out is not the build of these inputs: the next run tries (and reports) again.
+    inputs = {"fingerprint": None if summary.broken else fingerprint, "by_output": inputs_by_output}
     result = publish(config.output_dir, outputs, inputs)
     summary.outputs = len(outputs)
     summary.written = result.written
@@ -126,8 +129,8 @@ def build(config: Config, options: BuildOptions, log: Callable[[str], None] = la
     return summary
 
 
-def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
-             log: Callable[[str], None]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _produce(config: Config, options: BuildOptions, summary: BuildSummary, log: Callable[[str], None],
+             manifest: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     from .content import TERM, load_corpus
     from .extract import SITE_DOMAIN
     from .lexicon import lexicon_path, read_lexicon
@@ -146,13 +149,19 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
     tasks = [(config.locales_dir, info, domain) for info in translated for domain in domains]
     loaded = dict(zip([(info.tag, domain) for _, info, domain in tasks],
                       map_in_processes(_strings_of, tasks, options.jobs), strict=True))
+    for (tag, _), strings in loaded.items():
+        if isinstance(strings, str):
+            summary.broken.setdefault(tag, []).append(strings)
+    kept = _previous_outputs(config, manifest, [loc for loc in locales if loc.tag in summary.broken])
+    summary.kept_previous = sorted({tag for tag, _ in kept.values()}, key=[loc.tag for loc in locales].index)
+    locales = [loc for loc in locales if loc.tag not in summary.broken]
     sites: dict[str, LocaleSite] = {}
     for loc in locales:
         info = loc.info
-        ui_strings = loaded.get((info.tag, SITE_DOMAIN), {})
+        ui_strings = _usable(loaded.get((info.tag, SITE_DOMAIN), {}))
         docs = {}
         for doc in corpus.documents:
-            strings = loaded.get((info.tag, doc.domain), {})
+            strings = _usable(loaded.get((info.tag, doc.domain), {}))
             local = localize(doc, info, config.source, strings, config.publish_threshold)
             summary.warnings.extend(local.warnings)
             if local.published:
@@ -198,23 +207,59 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
                 locale_outputs[tag][path] = Output.of_bytes(data)
             page_counts[tag] = len(pages)
 
-    outputs: dict[str, Any] = {}
+    outputs: dict[str, Any] = {path: output for path, (_, output) in kept.items()}
     for out in locale_outputs.values():
         outputs.update(out)
     for path, data in static_files().items():
         outputs[path] = Output.of_bytes(data)
-    path, data = renderer.chooser()
+    path, data = renderer.chooser([config.locale(tag).info for tag in summary.kept_previous],
+                                  [loc.tag for loc in config.locales])
     outputs[path] = Output.of_bytes(data)
     summary.pages += sum(page_counts.values()) + 1
     return outputs, {}
 
 
-def _strings_of(task: tuple[Path, LocaleInfo, str]) -> dict[tuple[str, str | None], str]:
-    """The translations of one domain in one locale (run in a worker: parsing PO files is CPU-bound)."""
+def _strings_of(task: tuple[Path, LocaleInfo, str]) -> dict[tuple[str, str | None], str] | str:
+    """The translations of one domain in one locale (run in a worker: parsing PO files is CPU-bound).
+
+    A catalog that cannot be read gives its FILE:LINE problem instead: it costs its own locale, not the build.
+    """
+    from .errors import CatalogError
     from .localize import load_strings
 
     locales_dir, info, domain = task
-    return load_strings(locales_dir, info, domain)[0]
+    try:
+        return load_strings(locales_dir, info, domain)[0]
+    except CatalogError as exc:
+        return str(exc)
+
+
+def _usable(strings: dict[tuple[str, str | None], str] | str) -> dict[tuple[str, str | None], str]:
+    assert not isinstance(strings, str)  # broken locales were taken out before
+    return strings
+
+
+def _previous_outputs(config: Config, manifest: dict[str, Any],
+                      broken: Sequence[LocaleConfig]) -> dict[str, tuple[str, Any]]:
+    """The last published files of each broken locale (its folder and its bundle), to publish again as they were.
+
+    Patients keep the last good pages and audio in their language while its catalog is fixed; a locale never
+    published before has nothing to keep and is left out of this build.
+    """
+    from .output import Output, current_generation
+
+    current = current_generation(config.output_dir)
+    published = manifest.get("outputs", {})
+    kept: dict[str, tuple[str, Any]] = {}
+    if current is None or not isinstance(published, dict):
+        return kept
+    for loc in broken:
+        for path, info in published.items():
+            if path.startswith(f"{loc.tag}/") or path == paths.bundle(loc.tag):
+                source = current / path
+                if source.is_file():
+                    kept[path] = (loc.tag, Output.of_file(source, info.get("sha256")))
+    return kept
 
 
 _RENDERING: tuple[Any, dict[str, Any]] | None = None  # what forked page workers render from

@@ -270,6 +270,19 @@ def build(project: str | None, locales: Sequence[str], engine: str | None, no_au
         if len(summary.warnings) > len(shown):
             click.echo(f"... and {len(summary.warnings) - len(shown)} more warnings (use --verbose)", err=True)
         print_summary(summary)
+    if summary.broken:
+        _report_broken(summary)
+        sys.exit(1)
+
+
+def _report_broken(summary: Any) -> None:
+    """A broken catalog costs only its own language: say which, where, and what readers see meanwhile."""
+    for tag, problems in summary.broken.items():
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        kept = ("its last published pages, audio and downloads stay online" if tag in summary.kept_previous
+                else "it is not published until the catalog is fixed")
+        click.echo(f"error: {tag} was not rebuilt: {kept}; every other language was built", err=True)
 
 
 @main.command()
@@ -298,6 +311,8 @@ def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: b
             for warning in summary.warnings[:5]:
                 click.echo(f"warning: {warning}", err=True)
             print_summary(summary)
+            if summary.broken:
+                _report_broken(summary)
         except AudioBuildError as exc:
             click.echo(f"error: {exc} (still serving the previous build)", err=True)
 

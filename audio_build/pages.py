@@ -7,7 +7,7 @@ Pure: everything a page shows comes in as data (`LocaleSite`), and `render_site`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -410,12 +410,15 @@ class SiteRenderer:
         context["no_audio_text"] = self.no_audio_text(site)
         return page_path, self._render("pronunciation.html", context)
 
-    def chooser(self) -> tuple[str, bytes]:
+    def chooser(self, kept: Sequence[LocaleInfo] = (), order: Sequence[str] = ()) -> tuple[str, bytes]:
+        """The language chooser: every locale built now, and `kept` ones whose last good pages stay online."""
         source_site = next((s for s in self.sites.values() if s.info.tag == self.source.tag),
                            next(iter(self.sites.values())))
-        languages = [{"tag": s.info.tag, "href": paths.locale_index(s.info.tag), "name": s.info.native_name,
-                      "english_name": s.info.english_name, "direction": s.info.direction}
-                     for s in self.sites.values()]
+        infos = [s.info for s in self.sites.values()] + list(kept)
+        if order:
+            infos.sort(key=lambda info: order.index(info.tag) if info.tag in order else len(order))
+        languages = [{"tag": info.tag, "href": paths.locale_index(info.tag), "name": info.native_name,
+                      "english_name": info.english_name, "direction": info.direction} for info in infos]
         ui = source_site.ui
         context = {"locale": source_site.info, "languages": languages,
                    "site_title": ui.pgettext("site title", self.title),

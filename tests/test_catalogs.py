@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 
 from audio_build.catalog import read_catalog, translations, write_catalog
 
-from .conftest import Project, translate
+from .conftest import SPANISH, Project, translate
 
 MSGFMT = shutil.which("msgfmt")
 needs_gettext = pytest.mark.skipif(MSGFMT is None, reason="GNU gettext is installed by `make test`")
@@ -419,3 +419,52 @@ def test_the_committed_catalogs_are_what_extract_and_update_write(tmp_path: Path
     after = {p.relative_to(root): p.read_bytes() for p in (root / "locales").rglob("*.po*")}
     stale = sorted(str(p) for p in after if before.get(p) != after[p])
     assert not stale, f"run `audio-build extract && audio-build update` and commit: {stale}"
+
+
+# ---------------------------------------------------------------- a broken catalog costs only its language
+@pytest.mark.parametrize(("damage", "line"), [
+    (lambda text: "", 1),  # 0 bytes, as a crashed editor leaves it
+    (lambda text: text[: text.index('msgstr "Usted se sienta')], None),  # truncated inside an entry
+    (lambda text: text.replace('msgstr "Usted se sienta en una silla."', 'msgstr "Usted se sienta'), None),
+])
+def test_a_broken_catalog_keeps_its_last_good_pages_and_every_other_language_is_built(
+        spanish_project: Project, damage: object, line: int | None) -> None:
+    spanish_project.write("audio-build.toml", (spanish_project.root / "audio-build.toml").read_text()
+                          .replace('locales = ["en", "es"]', 'locales = ["en", "es", "fr"]'))
+    spanish_project.cli("update")
+    translate(spanish_project, "fr", {"Blood tests": "Analyses de sang"})
+    spanish_project.cli("build", "--no-audio")
+    site = spanish_project.site
+    es_before = {p.relative_to(site): p.read_bytes() for p in (site / "es").rglob("*") if p.is_file()}
+    po = spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    po.write_text(damage(po.read_text(encoding="utf-8")), encoding="utf-8")  # type: ignore[operator]
+    article = spanish_project.root / "content/blood-tests.md"
+    article.write_text(article.read_text().replace("Most people feel only a small sting.",
+                                                   "Most people feel only a small pinch."))
+    proc = spanish_project.run("build", "--no-audio", expect=1)
+    assert "Traceback" not in proc.stderr
+    found = re.search(rf"error: {re.escape(str(po))}:(\d+): ", proc.stderr)
+    assert found, proc.stderr
+    if line is not None:
+        assert int(found.group(1)) == line
+    assert "es was not rebuilt: its last published pages, audio and downloads stay online" in proc.stderr
+    site = spanish_project.site
+    assert "small pinch" in (site / "en/blood-tests/index.html").read_text(encoding="utf-8")  # en was rebuilt
+    assert (site / "fr/index.html").is_file()  # and so was French
+    es_after = {p.relative_to(site): p.read_bytes() for p in (site / "es").rglob("*") if p.is_file()}
+    assert es_after == es_before  # Spanish readers keep the last good pages, byte for byte
+    assert 'href="es/' in (site / "index.html").read_text(encoding="utf-8")  # still offered in the chooser
+    # the next build tries again (no "nothing to do") and, once the file is fixed, publishes the new Spanish
+    assert spanish_project.run("build", "--no-audio", expect=1).returncode == 1
+    po.unlink()
+    spanish_project.cli("update")
+    translate(spanish_project, "es", SPANISH)
+    spanish_project.cli("build", "--no-audio")
+
+
+def test_a_locale_broken_before_its_first_publication_is_left_out(spanish_project: Project) -> None:
+    (spanish_project.root / "locales/es/LC_MESSAGES/site.po").write_bytes(b"")
+    proc = spanish_project.run("build", "--no-audio", expect=1)
+    assert "es was not rebuilt: it is not published until the catalog is fixed" in proc.stderr
+    assert (spanish_project.site / "en/index.html").is_file() and not (spanish_project.site / "es").exists()
+    assert 'href="es/' not in (spanish_project.site / "index.html").read_text(encoding="utf-8")
