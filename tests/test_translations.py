@@ -25,7 +25,7 @@ from .conftest import REPO
 CONFIG = load_config(REPO / "audio-build.toml")
 TARGETS = [loc for loc in CONFIG.target_locales]
 EXPECTED_VOICES = {"es": "es-419", "zh-Hans": "cmn", "vi": "vi", "ko": "ko", "ru": "ru", "ar": "ar", "ht": "ht",
-                   "fr": "fr", "pt-BR": "pt-br", "en": "en-us"}
+                   "fr": "fr", "pt-BR": "pt-br", "en": "en_US-joe-medium", "tl": "id"}
 
 
 def test_the_ten_languages_are_published() -> None:
@@ -139,11 +139,22 @@ def test_each_language_speaks_its_glossary_term_from_its_lexicon(loc: object) ->
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("tag", ["en", "es", "zh-Hans", "vi", "ko", "ru", "ar", "ht", "fr", "pt-BR"])
+@pytest.mark.parametrize("tag", ["en", "es", "zh-Hans", "vi", "ko", "tl", "ru", "ar", "ht", "fr", "pt-BR"])
 def test_each_locale_audio_is_in_its_own_voice(built_site: Path, tag: str) -> None:
+    """The MP3's tags, the page's player and the EPUB's metadata all name the engine and voice that read it."""
     tags = ID3(built_site / tag / "fluoroscopy" / f"fluoroscopy.{tag}.mp3")
     note = next(str(v) for k, v in tags.items() if k.startswith("COMM"))
     assert re.search(rf"voice {re.escape(EXPECTED_VOICES[tag])}\)", note), note
+    engine = "Piper" if tag == "en" else "eSpeak NG"
+    label = f"{engine}, {EXPECTED_VOICES[tag]}"
+    page = (built_site / tag / "fluoroscopy" / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'<ul class="audio-meta">.*?<li>[^<]*{re.escape(label)}[^<]*</li>', page, re.DOTALL), tag
+    import zipfile
+
+    with zipfile.ZipFile(built_site / tag / "fluoroscopy" / f"fluoroscopy.{tag}.epub") as book:
+        package = book.read("OEBPS/package.opf").decode("utf-8")
+    assert f'<dc:contributor id="narrator">{label}</dc:contributor>' in package
+    assert '<meta refines="#narrator" property="role" scheme="marc:relators">nrt</meta>' in package
 
 
 def test_references_stay_in_english_on_translated_pages(built_site: Path) -> None:
