@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import UnknownLocaleError
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.catalog import Message as BabelMessage
 from babel.messages.mofile import write_mo
@@ -173,6 +173,7 @@ def parse_catalog(raw: bytes, path: Path, locale: str | None = None, domain: str
         raise CatalogError("is empty (a catalog needs at least its header entry)", path, 1)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lint_po(text, path)
+    _check_language_header(text, path)
     # The previous msgid of an obsolete entry (`#~| msgid`, written by `msgmerge --previous`) is history that
     # nothing here reads, and Babel's reader refuses it: those lines are left out (lint_po checked them).
     babel_text = _OBSOLETE_PREVIOUS.sub("", text) if "#~|" in text else text
@@ -217,6 +218,23 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path) from None
     return parse_catalog(raw, path, locale=locale, domain=path.stem)
+
+
+_LANGUAGE_HEADER = re.compile(r'^"Language:[ \t]*([^"\\]*?)[ \t]*(?:\\n)?"', re.MULTILINE)
+
+
+def _check_language_header(text: str, path: Path) -> None:
+    """Say what is wrong with a `Language:` header in our words, on its own line (Babel's are cryptic)."""
+    match = _LANGUAGE_HEADER.search(text[: text.find("\n\n") if "\n\n" in text else len(text)])
+    if match is None or not match.group(1):
+        return
+    value = match.group(1)
+    try:
+        Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        line = text.count("\n", 0, match.start()) + 1
+        raise CatalogError(f"the Language header says '{value}', which is not a language code (expected the "
+                           f"folder's code, such as 'es', 'pt_BR' or 'zh_Hans')", path, line) from None
 
 
 def _header_line(text: str, field: str) -> int:

@@ -58,8 +58,9 @@ def locale_info(code: str) -> LocaleInfo:
     tag = "-".join([language, *rest])
     try:
         babel_locale = _babel_locale(folder)
-    except (UnknownLocaleError, ValueError) as exc:
-        raise ConfigError(f"unknown locale '{code}': {exc}") from None
+    except (UnknownLocaleError, ValueError):
+        raise ConfigError(f"'{code}' is not a language CLDR knows (expected something like 'es', 'pt-BR', "
+                          f"'zh-Hans')") from None
     native = babel_locale.get_display_name(babel_locale) or tag
     english = babel_locale.get_display_name("en") or tag
     plural = get_plural(folder)

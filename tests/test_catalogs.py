@@ -468,3 +468,15 @@ def test_a_locale_broken_before_its_first_publication_is_left_out(spanish_projec
     assert "es was not rebuilt: it is not published until the catalog is fixed" in proc.stderr
     assert (spanish_project.site / "en/index.html").is_file() and not (spanish_project.site / "es").exists()
     assert 'href="es/' not in (spanish_project.site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value", ["e_s-Q", "es_", "Spanish", "xx"])
+def test_a_wrong_language_header_is_named_on_its_line(spanish_project: Project, value: str) -> None:
+    po = spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po"
+    text = re.sub(r'^"Language: es\\n"$', f'"Language: {value}\\\\n"', po.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    po.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith('"Language:'))
+    for command in (("check", "-l", "es"), ("build", "--no-audio")):
+        proc = spanish_project.run(*command, expect=1)
+        assert f"{po}:{line}: the Language header says '{value}', which is not a language code" in proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stderr and "expected only letters" not in proc.stderr

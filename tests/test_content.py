@@ -97,7 +97,7 @@ def test_invalid_utf8_names_the_line(project: Project) -> None:
 @pytest.mark.parametrize(("config", "message"), [
     ('[site]\ntitle = "x"\nlocale = "en"\n', "unknown key 'locale' in [site]"),
     ('[publish]\nlocales = ["en", "../etc"]\n', "'../etc' is not a valid language tag"),
-    ('[publish]\nlocales = ["en", "xx-QQ-zzzz"]\n', "unknown locale"),
+    ('[publish]\nlocales = ["en", "xx-QQ-zzzz"]\n', "is not a language CLDR knows"),
     ('[speech]\nengine = "festival"\n', "unknown engine 'festival'"),
     ('[site\ntitle = 1\n', "invalid TOML"),
     ('[site]\noutput = "../outside"\n', "'output' must stay inside the project folder"),
