@@ -56,11 +56,11 @@ def log(message: str) -> None:
 
 
 def build(out: Path, locales: Sequence[str], engine: str | None) -> None:
-    command = [str(CLI), "-C", str(REPO), "build", "-q", "--out", str(out)]
+    command = [str(CLI), "build", "-C", str(REPO), "-q", "--out", str(out)]
     command += [arg for tag in locales for arg in ("-l", tag)]
     if engine:
         command += ["--engine", engine]
-    log(" ".join(command[3:]))
+    log(" ".join(command[1:]))
     subprocess.run(command, check=True)
 
 
