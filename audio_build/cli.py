@@ -234,7 +234,7 @@ def _intelligibility_report(config: Config, locales: Sequence[str], fmt: str, th
 @main.command()
 @project_option
 @locale_option
-@click.option("--engine", type=click.Choice(["espeak", "gtts", "piper", "none"]), default=None,
+@click.option("--engine", type=click.Choice(["espeak", "gtts", "piper", "kokoro", "none"]), default=None,
               help="Speech engine for every locale (default: per locale from audio-build.toml).")
 @click.option("--no-audio", is_flag=True, help="Pages only: skip speech synthesis (fast previews).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,

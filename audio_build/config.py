@@ -12,7 +12,7 @@ from .errors import ConfigError
 from .locales import LocaleInfo, locale_info
 
 CONFIG_NAME = "audio-build.toml"
-ENGINES = ("espeak", "gtts", "piper", "none")
+ENGINES = ("espeak", "gtts", "piper", "kokoro", "none")
 # Clearest first, by the intelligibility benchmark: Piper's neural voice where it has one (English),
 # espeak-ng everywhere else. A locale speaks with the first engine of its list that loads and has a voice.
 DEFAULT_ENGINES = ("piper", "espeak")

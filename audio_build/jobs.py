@@ -41,6 +41,7 @@ class EngineSettings:
     gtts: GttsSettings = field(default_factory=GttsSettings)
     espeak_timeout: float = 60.0
     piper_voice: str | None = None
+    cache_dir: str = ".audio-build-cache"  # where the Kokoro model is assembled once
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,9 @@ def engine_for(name: str, settings: EngineSettings) -> Engine:
         elif name == "piper":
             from .engines.piper import PiperEngine
             _ENGINES[key] = PiperEngine(settings.piper_voice)
+        elif name == "kokoro":
+            from .engines.kokoro import KokoroEngine
+            _ENGINES[key] = KokoroEngine(settings.cache_dir, timeout=settings.espeak_timeout)
         else:
             raise EngineError(f"unknown speech engine '{name}'")
     return _ENGINES[key]

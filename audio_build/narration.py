@@ -46,7 +46,8 @@ class LocaleVoice:
 
 
 # How the engines call themselves; shown to listeners beside the voice's own name.
-ENGINE_TITLES = {"espeak": "eSpeak NG", "piper": "Piper", "gtts": "Google Translate text-to-speech"}
+ENGINE_TITLES = {"espeak": "eSpeak NG", "piper": "Piper", "gtts": "Google Translate text-to-speech",
+                 "kokoro": "Kokoro"}
 
 
 @dataclass
@@ -58,7 +59,8 @@ class Plan:
 
 
 def settings_of(config: Config) -> EngineSettings:
-    return EngineSettings(gtts=config.gtts, espeak_timeout=config.espeak_timeout, piper_voice=config.piper_voice)
+    return EngineSettings(gtts=config.gtts, espeak_timeout=config.espeak_timeout, piper_voice=config.piper_voice,
+                          cache_dir=str(config.cache_dir))
 
 
 def resolve_voice(config: Config, loc: LocaleConfig, engine_override: str | None) -> LocaleVoice:

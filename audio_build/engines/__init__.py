@@ -91,7 +91,10 @@ def get_engine(name: str, config: Config) -> Engine:
     if name == "piper":
         from .piper import PiperEngine
         return PiperEngine(config.piper_voice)
-    raise EngineError(f"unknown speech engine '{name}' (choose espeak, gtts or piper)")
+    if name == "kokoro":
+        from .kokoro import KokoroEngine
+        return KokoroEngine(str(config.cache_dir), timeout=config.espeak_timeout)
+    raise EngineError(f"unknown speech engine '{name}' (choose espeak, gtts, piper or kokoro)")
 
 
 __all__ = ["Clip", "Engine", "EngineError", "Part", "Sentence", "Voice", "get_engine"]

@@ -168,10 +168,11 @@ class EspeakEngine:
                 pieces.append(sanitize(part.text))
         return " ".join("".join(pieces).split())
 
-    def phonemes(self, text: str, voice: Voice, *, ipa: bool = False, phoneme_input: bool = True) -> str:
-        """espeak_TextToPhonemes on exactly what would be spoken: how tests prove the lexicon is applied."""
+    def phonemes(self, text: str, voice: Voice, *, ipa: bool = False, phoneme_input: bool = True,
+                 tie: str = "") -> str:
+        """espeak_TextToPhonemes on exactly what would be spoken (tests; Kokoro's phonemizer, with a tie)."""
         header, _ = self._request({"op": "phonemes", "voice": voice.name, "text": text, "ipa": ipa,
-                                   "phoneme_input": phoneme_input, "timeout": self.timeout})
+                                   "phoneme_input": phoneme_input, "tie": tie, "timeout": self.timeout})
         if not header.get("ok"):
             raise EngineError(str(header.get("error")))
         return str(header["phonemes"])

@@ -140,11 +140,11 @@ class Library:
             raise RuntimeError(f"espeak_Synth returned {result}")
         return b"".join(self.samples), list(self.events)
 
-    def text_to_phonemes(self, text: str, ipa: bool, phonemes: bool) -> str:
+    def text_to_phonemes(self, text: str, ipa: bool, phonemes: bool, tie: str = "") -> str:
         buffer = ctypes.create_string_buffer(text.encode("utf-8"))
         pointer = c_void_p(ctypes.addressof(buffer))
         textmode = CHARS_UTF8 | (PHONEMES if phonemes else 0)
-        phonememode = 0x02 if ipa else 0
+        phonememode = (0x02 if ipa else 0) | ((0x80 | (ord(tie) << 8)) if tie else 0)  # tie joins affricates
         parts = []
         while pointer.value:
             result = self.lib.espeak_TextToPhonemes(ctypes.byref(pointer), textmode, phonememode)
@@ -189,7 +189,8 @@ def _in_child(library: Library, request: dict[str, object], write_fd: int) -> No
             if request.get("phoneme_input"):
                 library.synthesize("", 175, True)  # switches the library's [[...]] input mode on
             header = {"ok": True, "phonemes": library.text_to_phonemes(
-                str(request["text"]), bool(request.get("ipa")), bool(request.get("phoneme_input")))}
+                str(request["text"]), bool(request.get("ipa")), bool(request.get("phoneme_input")),
+                str(request.get("tie") or ""))}
         else:
             payload, events = library.synthesize(str(request["text"]), int(request.get("rate", 175)),  # type: ignore[call-overload]
                                                  bool(request.get("phonemes", False)))
