@@ -480,3 +480,28 @@ def test_a_wrong_language_header_is_named_on_its_line(spanish_project: Project, 
         proc = spanish_project.run(*command, expect=1)
         assert f"{po}:{line}: the Language header says '{value}', which is not a language code" in proc.stdout + proc.stderr
         assert "Traceback" not in proc.stderr and "expected only letters" not in proc.stderr
+
+
+@pytest.mark.parametrize(("old", "new", "fuzzy"), [
+    ("You should rest.", "You should not rest.", True),
+    ("Rest for 2 days.", "Rest for 3 days.", True),
+    ("Tell us if you are allergic to iodine.", "Tell us if you are not allergic to iodine.", True),
+    ("Tell us if you are allergic to iodine.", "Tell us if you are  allergic to iodine.", False),
+    ("Don't eat after midnight.", "Don\u2019t eat after midnight.", False),
+    ("Wait 10-20 minutes.", "Wait 10\u201320 minutes.", False),
+    ("Wait... then rest.", "Wait\u2026 then rest.", False),
+])
+def test_merge_sends_every_change_of_meaning_to_review(old: str, new: str, fuzzy: bool) -> None:
+    """The issue's safety cases on the merge itself: words, numbers and negation go fuzzy; typography does not."""
+    from babel.messages.catalog import Catalog
+
+    from audio_build.catalog import merge
+
+    translated = Catalog(locale="es", domain="d")
+    translated.add(old, string="TRADUCCIÓN")
+    template = Catalog(domain="d")
+    template.add(new)
+    merged = merge(translated, template)
+    message = merged[new]
+    assert message.string == "TRADUCCIÓN" and bool(message.fuzzy) is fuzzy
+    assert (message.previous_id == [old]) is fuzzy  # a reviewer sees what changed
