@@ -258,8 +258,9 @@ def test_builds_killed_at_random_points_leave_a_whole_site(spanish_project: Proj
     cold = time.monotonic() - started
     previous = _assert_site_complete(spanish_project.site)
     cache = spanish_project.root / ".audio-build-cache"
-    trials = 0
+    versions = spanish_project.root / ".site-versions"
     survived_states = set()
+    killed_while_publishing = 0
     for trial in range(24):
         # a real change each time, so a finished build would differ from the previous site
         translate(spanish_project, "es", {"Most people feel only a small sting.": f"Casi nadie siente dolor ({trial})."})
@@ -267,13 +268,19 @@ def test_builds_killed_at_random_points_leave_a_whole_site(spanish_project: Proj
             shutil.rmtree(cache)  # kills during synthesis too, not only during assembly and writing
         proc = subprocess.Popen([str(BIN / "audio-build"), "build", "-q"], cwd=spanish_project.root,
                                 start_new_session=True, stderr=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.05, max(0.3, cold * 0.9)))
+        if trial % 4 == 1:  # aimed: the moment a new generation starts being written
+            deadline = time.monotonic() + 120
+            while not list(versions.glob(".*.partial")) and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.0005)
+        else:
+            time.sleep(rng.uniform(0.05, max(0.3, cold * 0.9)))
         _kill_group(proc)
-        trials += 1
+        killed_while_publishing += bool(list(versions.glob(".*.partial")))  # a half-written generation is left
         state = _assert_site_complete(spanish_project.site)  # intact old or complete new
         survived_states.add("old" if state == previous else "new")
         previous = state
-    assert trials >= 20
+    # kills landed both before anything was published and in the middle of publishing a generation
+    assert "old" in survived_states and killed_while_publishing >= 3, (survived_states, killed_while_publishing)
     final = spanish_project.run("build")
     assert "Traceback" not in final.stderr
     result = _assert_site_complete(spanish_project.site)
