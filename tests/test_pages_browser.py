@@ -602,9 +602,9 @@ def test_the_player_loads_and_highlights_the_sentence_being_read(browser: Any, b
         result = browser.execute_async_script("""const done = arguments[arguments.length - 1];
             const player = document.getElementById('player');
             const timer = setTimeout(() => done({timeout: true, t: player.currentTime}), 20000);
+            // registered after the page's own 'seeked' listener, so this runs once the page has reacted
             player.addEventListener('seeked', () => {
               clearTimeout(timer);
-              window.audioBuildReadAlong.update();
               done({t: player.currentTime,
                     reading: [...document.querySelectorAll('.reading')].map(e => e.id)});
             }, {once: true});

@@ -58,9 +58,9 @@ def test_every_catalog_is_complete_safe_and_well_labelled(loc: object) -> None:
         for message in catalog:
             if message.id:
                 assert not translation_problems(message.id, message.string, info.language), (po, message.id)
-        if shutil.which("msgfmt"):
-            proc = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], check=False, capture_output=True, text=True)
-            assert proc.returncode == 0 and not proc.stderr, proc.stderr
+        assert shutil.which("msgfmt"), "GNU gettext is installed by `make test`"
+        proc = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], check=False, capture_output=True, text=True)
+        assert proc.returncode == 0 and not proc.stderr, proc.stderr
     check = subprocess.run([str(Path(__import__("sys").executable).parent / "audio-build"), "check", "-l", info.tag], check=False,
                            cwd=REPO, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
