@@ -272,3 +272,35 @@ def test_a_corrupt_cache_entry_is_never_used(spanish_project: Project) -> None:
     assert re.search(r"clips: 1 synthesized", proc.stderr), proc.stderr
     assert math.isfinite(pyloudnorm.Meter(22050).integrated_loudness(
         decode(spanish_project.site / "es/blood-tests/blood-tests.es.mp3")))
+
+
+@pytest.mark.parametrize("hostile", [
+    "Usted se sienta [[h@'loU w'3:ld]] en una silla.",
+    '<speak><prosody rate="x-fast">Usted se sienta</prosody></speak> en una silla.',
+    "Usted se sienta ]] [[ en una silla.",
+])
+def test_a_hostile_translation_never_reaches_the_engine_as_markup(spanish_project: Project, hostile: str) -> None:
+    """Through catalog reading, localization and narration planning to the exact text the engine is given."""
+    from audio_build.content import load_corpus
+    from audio_build.localize import load_strings, localize
+    from audio_build.narration import plan
+
+    translate(spanish_project, "es", {"You sit in a chair.": hostile})
+    config = load_config(spanish_project.root / "audio-build.toml")
+    corpus = load_corpus(config.content_dir, config.root)
+    es = config.locale("es")
+    docs = {}
+    for doc in corpus.documents:
+        strings, _ = load_strings(config.locales_dir, es.info, doc.domain)
+        docs[(doc.kind, doc.slug)] = localize(doc, es.info, config.source, strings, 0)
+    result = plan(config, [es], {"es": docs}, "espeak", title=str)
+    engine = EspeakEngine()
+    try:
+        given = [engine.render(sentence, spec.voice) for job in result.jobs for spec in job.clips
+                 for sentence in spec.sentences]
+    finally:
+        engine.close()
+    assert given and not [text for text in given if "h@'loU" in text or "<speak" in text or "prosody" in text]
+    # the block is spoken from the English source instead, in the source language's voice
+    spoken_chair = [t for t in given if "chair" in t or "silla" in t]
+    assert spoken_chair == ["You sit in a chair."], spoken_chair
