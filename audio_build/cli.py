@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .config import Config, find_config, load_config
+from .config import ENGINES, Config, find_config, load_config
 from .errors import AudioBuildError
 from .files import project_lock
 
@@ -234,7 +234,7 @@ def _intelligibility_report(config: Config, locales: Sequence[str], fmt: str, th
 @main.command()
 @project_option
 @locale_option
-@click.option("--engine", type=click.Choice(["espeak", "gtts", "piper", "kokoro", "none"]), default=None,
+@click.option("--engine", type=click.Choice(list(ENGINES)), default=None,
               help="Speech engine for every locale (default: per locale from audio-build.toml).")
 @click.option("--no-audio", is_flag=True, help="Pages only: skip speech synthesis (fast previews).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,

@@ -15,8 +15,7 @@ from typing import Any
 
 from .audio import ENCODER_DELAY, SAMPLE_RATE, Tags, assemble, encode_peak_safe, sync_json, tag_mp3, webvtt
 from .cache import Cache
-from .config import GttsSettings
-from .engines import Clip, Engine, Sentence, Voice
+from .engines import Clip, Engine, EngineSettings, Sentence, Voice, make_engine
 from .errors import AudioBuildError, EngineError, EngineUnavailable
 
 
@@ -32,16 +31,6 @@ def _code_version(*names: str) -> str:
 
 
 AUDIO_FORMAT_VERSION = _code_version("audio.py", "jobs.py", "cache.py")
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    """What it takes to make an engine in any process."""
-
-    gtts: GttsSettings = field(default_factory=GttsSettings)
-    espeak_timeout: float = 60.0
-    piper_voice: str | None = None
-    cache_dir: str = ".audio-build-cache"  # where the Kokoro model is assembled once
 
 
 @dataclass(frozen=True)
@@ -96,20 +85,7 @@ def engine_for(name: str, settings: EngineSettings) -> Engine:
     """One engine per kind per process (espeak keeps a helper process alive between jobs)."""
     key = (name, settings)
     if key not in _ENGINES:
-        if name == "espeak":
-            from .engines.espeak import EspeakEngine
-            _ENGINES[key] = EspeakEngine(timeout=settings.espeak_timeout)
-        elif name == "gtts":
-            from .engines.gtts_engine import GttsEngine
-            _ENGINES[key] = GttsEngine(settings.gtts)
-        elif name == "piper":
-            from .engines.piper import PiperEngine
-            _ENGINES[key] = PiperEngine(settings.piper_voice)
-        elif name == "kokoro":
-            from .engines.kokoro import KokoroEngine
-            _ENGINES[key] = KokoroEngine(settings.cache_dir, timeout=settings.espeak_timeout)
-        else:
-            raise EngineError(f"unknown speech engine '{name}'")
+        _ENGINES[key] = make_engine(name, settings)
     return _ENGINES[key]
 
 

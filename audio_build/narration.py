@@ -18,9 +18,9 @@ from .audio import ISO_639_2, MP3_BITRATE, MP3_QUALITY, SAMPLE_RATE, Tags
 from .cache import key_of
 from .config import Config, LocaleConfig
 from .content import ARTICLE, TERM
-from .engines import Engine, Voice
+from .engines import Engine, EngineSettings, Voice
 from .errors import AudioBuildError, EngineError
-from .jobs import AUDIO_FORMAT_VERSION, AudioJob, AudioResult, ClipSpec, EngineSettings, engine_for, run_job
+from .jobs import AUDIO_FORMAT_VERSION, AudioJob, AudioResult, ClipSpec, engine_for, run_job
 from .lexicon import Lexicon, lexicon_path, read_lexicon
 from .localize import LocalizedArticle
 from .markup import plain_text
@@ -59,8 +59,7 @@ class Plan:
 
 
 def settings_of(config: Config) -> EngineSettings:
-    return EngineSettings(gtts=config.gtts, espeak_timeout=config.espeak_timeout, piper_voice=config.piper_voice,
-                          cache_dir=str(config.cache_dir))
+    return EngineSettings.of(config)
 
 
 def resolve_voice(config: Config, loc: LocaleConfig, engine_override: str | None) -> LocaleVoice:

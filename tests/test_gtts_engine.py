@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from audio_build.config import Config, GttsSettings
-from audio_build.engines import Clip, Part, Sentence, get_engine
+from audio_build.engines import Clip, EngineSettings, Part, Sentence
+from audio_build.engines import make_engine as registered_engine
 from audio_build.engines.gtts_engine import MAX_RETRY_AFTER, GttsEngine, Throttle
 from audio_build.errors import EngineError, EngineUnavailable
 from audio_build.locales import locale_info
@@ -314,7 +315,7 @@ def test_unreachable_server_names_the_cause(make_engine: Any) -> None:
 
 
 def test_version_and_factory(server: FakeGoogle) -> None:
-    engine = get_engine("gtts", Config(root=Path("."), gtts=replace(FAST, url=server.url)))
+    engine = registered_engine("gtts", EngineSettings.of(Config(root=Path("."), gtts=replace(FAST, url=server.url))))
     assert isinstance(engine, GttsEngine)
     assert engine.version().startswith("gtts 2.5.4; protocol ")
     engine.close()

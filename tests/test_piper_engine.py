@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audio_build.config import Config, parse_config
-from audio_build.engines import Clip, Part, Sentence, Voice, get_engine
+from audio_build.engines import Clip, EngineSettings, Part, Sentence, Voice, make_engine
 from audio_build.engines import piper as piper_engine
 from audio_build.engines.piper import (
     DEFAULT_VOICE,
@@ -85,14 +85,14 @@ def test_module_imports_without_piper() -> None:
 @pytest.mark.skipif(HAVE_PIPER, reason="piper is installed in this venv")
 def test_really_absent_piper_gives_the_install_hint(tmp_path: Path) -> None:
     with pytest.raises(EngineError) as caught:
-        get_engine("piper", make_config(tmp_path))
+        make_engine("piper", EngineSettings.of(make_config(tmp_path)))
     assert str(caught.value) == NOT_INSTALLED
 
 
-def test_get_engine_without_piper(no_piper: None, tmp_path: Path) -> None:
+def test_make_engine_without_piper(no_piper: None, tmp_path: Path) -> None:
     for config in (make_config(tmp_path), make_config(tmp_path, {"engines": {"piper": {"voice": "x.onnx"}}})):
         with pytest.raises(EngineError) as caught:
-            get_engine("piper", config)
+            make_engine("piper", EngineSettings.of(config))
         assert str(caught.value) == NOT_INSTALLED
     assert "pip install 'audio-build[piper]'" in NOT_INSTALLED and "--engine espeak" in NOT_INSTALLED
 
@@ -120,11 +120,11 @@ def test_other_engines_and_config_unaffected(no_piper: None, tmp_path: Path) -> 
     config = make_config(tmp_path, {"speech": {"engine": "piper"}, "engines": {"piper": {"voice": "a.onnx"}}})
     # a relative voice path is the publisher's file, found next to audio-build.toml
     assert config.engine == "piper" and config.piper_voice == str(tmp_path / "a.onnx")
-    espeak = get_engine("espeak", make_config(tmp_path))
+    espeak = make_engine("espeak", EngineSettings.of(make_config(tmp_path)))
     assert espeak.name == "espeak"
     espeak.close()
     with pytest.raises(EngineError, match="unknown speech engine"):
-        get_engine("nope", make_config(tmp_path))
+        make_engine("nope", EngineSettings.of(make_config(tmp_path)))
 
 
 def test_voice_for_speaks_only_the_model_language(fake_piper: None) -> None:
@@ -217,7 +217,7 @@ def test_real_voice_and_version(engine: PiperEngine, tmp_path: Path) -> None:
     assert engine.voice_for(locale_info("en")) == Voice("piper", DEFAULT_VOICE, "en")
     assert engine.voice_for(locale_info("es")) is None
     assert "piper-tts 1.8.0" in engine.version() and DEFAULT_VOICE in engine.version()
-    assert get_engine("piper", make_config(tmp_path)).name == "piper"
+    assert make_engine("piper", EngineSettings.of(make_config(tmp_path))).name == "piper"
 
 
 @needs_piper

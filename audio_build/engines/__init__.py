@@ -2,7 +2,7 @@
 
 An engine turns the sentences of one block into one `Clip`: 16-bit mono samples plus the end time of
 every sentence, taken from the engine itself (never estimated). Engines are chosen per locale in
-audio-build.toml or with --engine; `get_engine` is the only place that knows their names.
+audio-build.toml or with --engine; `FACTORIES` below maps each name of `config.ENGINES` to its maker.
 
 - `espeak`: the offline default (espeak-ng through espeakng-loader, in a helper process); Tagalog,
   which it has no voice for, is spoken by its Indonesian voice through `tagalog.py`.
@@ -13,13 +13,13 @@ audio-build.toml or with --engine; `get_engine` is the only place that knows the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
-from ..config import Config
+from ..config import ENGINES, Config, GttsSettings
 from ..errors import EngineError
 from ..locales import LocaleInfo
 
@@ -81,20 +81,55 @@ class Engine(Protocol):
         """Release helper processes or sessions."""
 
 
-def get_engine(name: str, config: Config) -> Engine:
-    if name == "espeak":
-        from .espeak import EspeakEngine
-        return EspeakEngine(timeout=config.espeak_timeout)
-    if name == "gtts":
-        from .gtts_engine import GttsEngine
-        return GttsEngine(config.gtts)
-    if name == "piper":
-        from .piper import PiperEngine
-        return PiperEngine(config.piper_voice)
-    if name == "kokoro":
-        from .kokoro import KokoroEngine
-        return KokoroEngine(str(config.cache_dir), timeout=config.espeak_timeout)
-    raise EngineError(f"unknown speech engine '{name}' (choose espeak, gtts, piper or kokoro)")
+@dataclass(frozen=True)
+class EngineSettings:
+    """What it takes to make an engine in any process (plain, hashable, picklable for workers and Dask)."""
+
+    gtts: GttsSettings = field(default_factory=GttsSettings)
+    espeak_timeout: float = 60.0
+    piper_voice: str | None = None
+    cache_dir: str = ".audio-build-cache"  # where the Kokoro model is assembled once
+
+    @classmethod
+    def of(cls, config: Config) -> EngineSettings:
+        return cls(gtts=config.gtts, espeak_timeout=config.espeak_timeout, piper_voice=config.piper_voice,
+                   cache_dir=str(config.cache_dir))
 
 
-__all__ = ["Clip", "Engine", "EngineError", "Part", "Sentence", "Voice", "get_engine"]
+def _espeak(settings: EngineSettings) -> Engine:
+    from .espeak import EspeakEngine
+    return EspeakEngine(timeout=settings.espeak_timeout)
+
+
+def _gtts(settings: EngineSettings) -> Engine:
+    from .gtts_engine import GttsEngine
+    return GttsEngine(settings.gtts)
+
+
+def _piper(settings: EngineSettings) -> Engine:
+    from .piper import PiperEngine
+    return PiperEngine(settings.piper_voice)
+
+
+def _kokoro(settings: EngineSettings) -> Engine:
+    from .kokoro import KokoroEngine
+    return KokoroEngine(settings.cache_dir, timeout=settings.espeak_timeout)
+
+
+# The registry: each engine name of the configuration (config.ENGINES, also the CLI's choices) -> its factory.
+# Modules are imported only when their engine is made, so an optional engine's packages stay optional.
+FACTORIES: dict[str, Callable[[EngineSettings], Engine]] = {
+    "espeak": _espeak, "gtts": _gtts, "piper": _piper, "kokoro": _kokoro,
+}
+assert set(FACTORIES) == set(ENGINES) - {"none"}, "every configurable engine needs a factory"
+
+
+def make_engine(name: str, settings: EngineSettings) -> Engine:
+    """The only place an engine is made (the build, the workers and the tests all come here)."""
+    factory = FACTORIES.get(name)
+    if factory is None:
+        raise EngineError(f"unknown speech engine '{name}' (choose {', '.join(FACTORIES)})")
+    return factory(settings)
+
+
+__all__ = ["Clip", "Engine", "EngineError", "EngineSettings", "Part", "Sentence", "Voice", "make_engine"]
