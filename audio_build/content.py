@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -474,9 +474,3 @@ def _check_links(corpus: Corpus) -> None:
             for scheme, slug in re.findall(r"\]\((article|term):([^)\s]+)\)", block.text):
                 if slug not in (article_slugs if scheme == "article" else term_slugs):
                     raise ContentError(f"link to missing {scheme} '{slug}'", doc.path, block.line)
-
-
-def iter_text(corpus: Corpus) -> Iterable[tuple[Article, Block]]:
-    for doc in corpus.documents:
-        for block in doc.blocks:
-            yield doc, block

@@ -63,10 +63,6 @@ def write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True, durabl
     return True
 
 
-def write_text(path: Path, text: str, *, only_if_changed: bool = True) -> bool:
-    return write_bytes(path, text.encode("utf-8"), only_if_changed=only_if_changed)
-
-
 def file_sha256(path: Path) -> str:
     """Streamed, so large audio and bundles never sit in memory to be hashed."""
     digest = hashlib.sha256()

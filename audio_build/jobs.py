@@ -89,12 +89,6 @@ def engine_for(name: str, settings: EngineSettings) -> Engine:
     return _ENGINES[key]
 
 
-def close_engines() -> None:
-    for engine in _ENGINES.values():
-        engine.close()
-    _ENGINES.clear()
-
-
 def outputs_cached(job: AudioJob) -> AudioResult | None:
     cache = Cache(Path(job.cache_dir))
     mp3 = cache.load_file(job.output_key, ".mp3")
@@ -195,14 +189,3 @@ def _finish(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, ca
 
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def run_jobs_here(jobs: list[AudioJob]) -> list[AudioResult]:
-    try:
-        return [run_job(job) for job in jobs]
-    finally:
-        close_engines()
-
-
-def describe(result: AudioResult) -> dict[str, Any]:
-    return {"name": result.name, "synthesized": result.synthesized, "cached": result.cached, "error": result.error}

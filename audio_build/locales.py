@@ -30,10 +30,6 @@ class LocaleInfo:
     plural_forms: str  # gettext Plural-Forms header value
     num_plurals: int
 
-    @property
-    def is_rtl(self) -> bool:
-        return self.direction == "rtl"
-
 
 def _babel_locale(folder: str) -> Locale:
     return Locale.parse(folder)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import paths
@@ -231,10 +231,6 @@ def _run_pool(jobs: Sequence[AudioJob], workers: int,
             ordered[index] = result
             report(jobs[index], result)
     return [r for r in ordered if r is not None]
-
-
-def first_errors(results: Iterable[AudioResult], limit: int = 10) -> list[str]:
-    return [r.error for r in results if r.error and not r.unavailable][:limit]
 
 
 def check_strict(plan_: Plan, strict: bool) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AudioBuildError
-from .files import _explain, file_sha256, write_bytes
+from .files import _explain, file_sha256
 
 MANIFEST = "manifest.json"
 
@@ -198,7 +198,3 @@ def sweep(output_dir: Path) -> None:
     for stray in output_dir.parent.glob(f".{output_dir.name}.link-*"):
         with contextlib.suppress(OSError):
             stray.unlink()
-
-
-def write_single(path: Path, data: bytes) -> bool:
-    return write_bytes(path, data)

@@ -14,10 +14,6 @@ from .content import ARTICLE
 STATIC_DIR = "static"
 
 
-def locale_dir(tag: str) -> str:
-    return tag
-
-
 def locale_index(tag: str) -> str:
     return f"{tag}/index.html"
 
