@@ -56,6 +56,10 @@ def test_lexicon_codes_reach_the_phonemes_and_catalog_text_cannot(engine: Kokoro
     assert plain != coded and "flwoɾoskˈopja" in coded and coded.endswith(".")
     injected = engine.phonemes(Sentence("s1", (Part("Diga [[flwo**osk'opja]] ahora."),)), voice)
     assert "flwoɾoskˈopja" not in injected
+    # every language it offers is phonemized by espeak-ng's own voice for the locale
+    for tag, word in (("fr", "radioscopie"), ("pt-BR", "radiografia"), ("it", "radiografia"), ("hi", "एक्स-रे")):
+        spoken = engine.phonemes(Sentence("s1", (Part(word),)), Voice("kokoro", "jf_alpha", tag))
+        assert spoken and not set(spoken) & set("[]^"), (tag, spoken)
 
 
 @needs_kokoro

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import EngineError
-from ..locales import LocaleInfo
+from ..locales import LocaleInfo, locale_info
 from . import Clip, Sentence, Voice
 
 PROTOCOL = "1"
@@ -48,8 +48,9 @@ PARTS = 4
 MAX_TOKENS = 510
 NATURAL_WPM = 165  # `rate` 165 words a minute is the model's own speed 1.0
 SENTENCE_PAUSE = 0.25
-# Languages Kokoro was trained on through espeak-ng's IPA, and the espeak-ng voice that phonemizes each.
-ESPEAK_VOICES = {"es": "es-419", "fr": "fr-fr", "pt": "pt-br", "it": "it", "hi": "hi"}
+# Languages Kokoro was trained on through espeak-ng's IPA; espeak-ng's own voice for the locale phonemizes them
+# (es-419 for Latin American Spanish, pt-br for Brazilian Portuguese), as it would speak them.
+LANGUAGES = ("es", "fr", "pt", "it", "hi")
 NOT_INSTALLED = ("The kokoro engine is not installed: pip install 'audio-build[kokoro]' (Spanish, French, "
                  "Portuguese, Italian, Hindi) — or use --engine espeak.")
 # misaki's ties: espeak-ng writes affricates and diphthongs as two symbols joined by "^"; Kokoro has one.
@@ -142,7 +143,7 @@ class KokoroEngine:
                 f"{NATURAL_WPM} wpm; pause {SENTENCE_PAUSE}s; {OUTPUT_RATE} Hz; protocol {PROTOCOL}")
 
     def voice_for(self, locale: LocaleInfo, requested: str | None = None) -> Voice | None:
-        if locale.language.lower() not in ESPEAK_VOICES:
+        if locale.language.lower() not in LANGUAGES:
             return None
         name = requested or DEFAULT_VOICE
         if name not in self._styles:
@@ -153,8 +154,14 @@ class KokoroEngine:
         """What espeak-ng phonemizes: lexicon codes as `[[...]]`, other text with its brackets neutralized."""
         return self._espeak.render(sentence, None)
 
+    def _phonemizer(self, language: str) -> Voice:
+        found = self._espeak.voice_for(locale_info(language))
+        if found is None:
+            raise EngineError(f"espeak-ng has no voice to phonemize {language} for kokoro")
+        return found
+
     def phonemes(self, sentence: Sentence, voice: Voice) -> str:
-        espeak_voice = Voice("espeak", ESPEAK_VOICES[voice.language.split("-")[0].lower()], voice.language)
+        espeak_voice = self._phonemizer(voice.language)
         pieces: list[str] = []
         for clause, mark in clauses(self.render(sentence, voice)):
             ipa = self._espeak.phonemes(clause, espeak_voice, ipa=True, tie="^") if clause else ""
