@@ -58,10 +58,6 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
 
 
-def settings_of(config: Config) -> EngineSettings:
-    return EngineSettings.of(config)
-
-
 def resolve_voice(config: Config, loc: LocaleConfig, engine_override: str | None) -> LocaleVoice:
     """The first engine of the locale's list that loads here and has a voice for it (`--engine` forces one).
 
@@ -75,7 +71,7 @@ def resolve_voice(config: Config, loc: LocaleConfig, engine_override: str | None
             return LocaleVoice(name, None, None, None, reason="audio is switched off for this locale")
         requested = loc.voice if position == 0 else None
         try:
-            engine = engine_for(name, settings_of(config))
+            engine = engine_for(name, EngineSettings.of(config))
             voice = engine.voice_for(loc.info, requested)
             if voice is None:
                 reasons.append(f"the {name} engine has no voice for {loc.info.english_name} ({loc.tag})")
@@ -113,7 +109,7 @@ def _output_key(specs: Sequence[ClipSpec], tags: Tags, chapters: Sequence[tuple[
 def plan(config: Config, locales: Sequence[LocaleConfig], docs: Mapping[str, Mapping[tuple[str, str], LocalizedArticle]],
          engine_override: str | None, title: Callable[[str], str]) -> Plan:
     result = Plan()
-    settings = settings_of(config)
+    settings = EngineSettings.of(config)
     for loc in locales:
         lv = resolve_voice(config, loc, engine_override)
         result.voices[loc.tag] = lv

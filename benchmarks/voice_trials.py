@@ -24,7 +24,7 @@ import numpy as np
 from scipy.signal import resample_poly
 
 from audio_build.config import Config, find_config, load_config
-from audio_build.engines import Engine, Sentence, Voice
+from audio_build.engines import Engine, EngineSettings, Sentence, Voice
 from audio_build.intelligibility import (
     DEFAULT_MIN_CHARS,
     Recognizer,
@@ -36,7 +36,6 @@ from audio_build.intelligibility import (
 )
 from audio_build.jobs import engine_for
 from audio_build.lexicon import EMPTY, apply, lexicon_path, read_lexicon
-from audio_build.narration import settings_of
 from audio_build.speech import speakable
 
 TRIAL_RULES: dict[str, Callable[[str], str]] = {
@@ -72,7 +71,7 @@ def trial(config: Config, tag: str, spec: str, texts: Sequence[str], recognizer:
     engine_name, voice_name, rate_text, *rest = spec.split(":")
     names = rest[0].split("+") if rest else ["none"]
     rules = [TRIAL_RULES[name] for name in names if name != "raw"]
-    engine: Engine = engine_for(engine_name, settings_of(config))
+    engine: Engine = engine_for(engine_name, EngineSettings.of(config))
     loc = config.locale(tag)
     lexicon_file = lexicon_path(config.locales_dir, loc.info.folder)
     lexicon = read_lexicon(lexicon_file) if lexicon_file.is_file() else EMPTY

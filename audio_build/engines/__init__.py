@@ -62,6 +62,31 @@ class Clip:
         return len(self.samples) / self.sample_rate
 
 
+def join_sentences(engine: str, sentences: Sequence[Sentence], audios: Sequence[np.ndarray], pause: float,
+                   rate: int) -> Clip:
+    """One block's clip from each sentence's own int16 audio, with `pause` seconds between sentences.
+
+    Every sentence end is a sample count of real audio (the pause counted in the sentence before it), so
+    captions and highlighting follow what was synthesized, never an estimate.
+    """
+    silence = np.zeros(round(pause * rate), dtype=np.int16)
+    pieces: list[np.ndarray] = []
+    ends: list[int] = []
+    total = 0
+    for index, audio in enumerate(audios):
+        pieces.append(audio)
+        total += len(audio)
+        if index < len(audios) - 1:
+            pieces.append(silence)
+            total += len(silence)
+        ends.append(total)
+    samples = np.concatenate(pieces) if pieces else np.zeros(0, np.int16)
+    if not np.any(samples):
+        first = sentences[0].id if sentences else "(no sentences)"
+        raise EngineError(f"{engine} produced no audio for the block of sentence {first}")
+    return Clip(samples=samples, sample_rate=rate, sentence_ends=tuple(end / rate for end in ends))
+
+
 class Engine(Protocol):
     name: str
 

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..errors import EngineError
 from ..locales import LocaleInfo, locale_info
-from . import Clip, Sentence, Voice
+from . import Clip, Sentence, Voice, join_sentences
 
 PROTOCOL = "1"
 MODEL_RATE = 24000
@@ -182,28 +182,15 @@ class KokoroEngine:
         if rate <= 0:
             raise EngineError(f"the speech rate must be above 0 words a minute, not {rate}")
         speed = min(max(rate / NATURAL_WPM, 0.5), 2.0)
-        pause = np.zeros(round(SENTENCE_PAUSE * OUTPUT_RATE), dtype=np.int16)
-        pieces: list[np.ndarray] = []
-        ends: list[int] = []
-        total = 0
-        for index, sentence in enumerate(sentences):
+        audios: list[np.ndarray] = []
+        for sentence in sentences:
             try:
-                audio = _to_output(self._speak(self.phonemes(sentence, voice), voice.name, speed))
+                audios.append(_to_output(self._speak(self.phonemes(sentence, voice), voice.name, speed)))
             except EngineError:
                 raise
             except Exception as error:  # noqa: BLE001 - onnxruntime raises its own types
                 raise EngineError(f"kokoro could not speak sentence {sentence.id}: {error}") from None
-            pieces.append(audio)
-            total += len(audio)
-            if index < len(sentences) - 1:
-                pieces.append(pause)
-                total += len(pause)
-            ends.append(total)
-        samples = np.concatenate(pieces) if pieces else np.zeros(0, np.int16)
-        if not np.any(samples):
-            first = sentences[0].id if sentences else "(no sentences)"
-            raise EngineError(f"kokoro produced no audio for the block of sentence {first}")
-        return Clip(samples=samples, sample_rate=OUTPUT_RATE, sentence_ends=tuple(e / OUTPUT_RATE for e in ends))
+        return join_sentences(self.name, sentences, audios, SENTENCE_PAUSE, OUTPUT_RATE)
 
     def close(self) -> None:
         self._session = None

@@ -46,7 +46,7 @@ import numpy as np
 
 from ..errors import EngineError
 from ..locales import LocaleInfo
-from . import Clip, Sentence, Voice
+from . import Clip, Sentence, Voice, join_sentences
 
 PROTOCOL = "1"
 OUTPUT_RATE = 22050
@@ -234,29 +234,16 @@ class PiperEngine:
         length_scale = min(max(float(piper_voice.config.length_scale) * MODEL_WPM / rate, 0.25), 4.0)
         settings = self._piper.SynthesisConfig(length_scale=length_scale, noise_scale=NOISE_SCALE,
                                                noise_w_scale=NOISE_W_SCALE, normalize_audio=False)
-        pause = np.zeros(round(SENTENCE_PAUSE * OUTPUT_RATE), dtype=np.int16)
-        pieces: list[np.ndarray] = []
-        ends: list[int] = []
-        total = 0
-        for index, sentence in enumerate(sentences):
+        audios: list[np.ndarray] = []
+        for sentence in sentences:
             text = self.render(sentence, voice)
             try:
                 chunks = [np.asarray(chunk.audio_int16_array, dtype=np.int16)
                           for chunk in piper_voice.synthesize(text, syn_config=settings)]
             except Exception as error:  # noqa: BLE001 - onnxruntime and espeak-ng raise their own types
                 raise EngineError(f"piper could not speak sentence {sentence.id}: {error}") from None
-            audio = _resample(np.concatenate(chunks) if chunks else np.zeros(0, np.int16), model_rate)
-            pieces.append(audio)
-            total += len(audio)
-            if index < len(sentences) - 1:
-                pieces.append(pause)
-                total += len(pause)
-            ends.append(total)
-        samples = np.concatenate(pieces) if pieces else np.zeros(0, np.int16)
-        if not np.any(samples):
-            first = sentences[0].id if sentences else "(no sentences)"
-            raise EngineError(f"piper produced no audio for the block of sentence {first}")
-        return Clip(samples=samples, sample_rate=OUTPUT_RATE, sentence_ends=tuple(e / OUTPUT_RATE for e in ends))
+            audios.append(_resample(np.concatenate(chunks) if chunks else np.zeros(0, np.int16), model_rate))
+        return join_sentences(self.name, sentences, audios, SENTENCE_PAUSE, OUTPUT_RATE)
 
     def close(self) -> None:
         self._voices.clear()
