@@ -16,10 +16,22 @@ from pathlib import Path
 
 import numpy as np
 
-from .engines import Clip
-from .files import file_sha256, write_bytes
+from audio_build.files import file_sha256, write_bytes
+from audio_build.speech.model import Clip
 
 CLIP_MAGIC = b"AUDIOBUILD-CLIP-1\n"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def code_version(*patterns: str) -> str:
+    """Hash of our own files that shape an output (glob patterns under the package): part of its cache key,
+    so changing the code that makes something makes it again. The one place the package hashes itself."""
+    digest = hashlib.sha256()
+    for pattern in patterns:
+        for path in sorted(PACKAGE_DIR.glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def key_of(*parts: object) -> str:

@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
-from .config import ENGINES, Config, find_config, load_config
-from .errors import AudioBuildError
-from .files import project_lock
+from audio_build import __version__
+from audio_build.config import ENGINES, Config, find_config, load_config
+from audio_build.errors import AudioBuildError
+from audio_build.files import project_lock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,7 +83,7 @@ def _print_report(report: Any, quiet: bool = False) -> None:
 @friendly
 def extract(project: str | None, wait: float, quiet: bool) -> None:
     """Write translation templates (locales/<domain>.pot) from the source content and templates."""
-    from .translate import extract as run
+    from audio_build.i18n.commands import extract as run
     config = _load(project)
     with project_lock(config.root, wait=wait):
         _print_report(run(config), quiet)
@@ -97,7 +97,7 @@ def extract(project: str | None, wait: float, quiet: bool) -> None:
 @friendly
 def init(project: str | None, locales: Sequence[str], wait: float) -> None:
     """Create catalogs for a new language from the templates (never overwrites existing ones)."""
-    from .translate import init as run
+    from audio_build.i18n.commands import init as run
     config = _load(project)
     with project_lock(config.root, wait=wait):
         _print_report(run(config, locales))
@@ -113,7 +113,7 @@ def init(project: str | None, locales: Sequence[str], wait: float) -> None:
 @friendly
 def update(project: str | None, locales: Sequence[str], wait: float, jobs: int | None, quiet: bool) -> None:
     """Merge the templates into every catalog, keeping every translation (changed ones become fuzzy)."""
-    from .translate import update as run
+    from audio_build.i18n.commands import update as run
     config = _load(project)
     with project_lock(config.root, wait=wait):
         _print_report(run(config, locales, jobs), quiet)
@@ -125,7 +125,7 @@ def update(project: str | None, locales: Sequence[str], wait: float, jobs: int |
 @friendly
 def compile_(project: str | None, locales: Sequence[str]) -> None:
     """Write .mo files next to the catalogs (fuzzy entries are left out)."""
-    from .translate import compile_all
+    from audio_build.i18n.commands import compile_all
     config = _load(project)
     _print_report(compile_all(config, locales))
 
@@ -136,7 +136,7 @@ def compile_(project: str | None, locales: Sequence[str]) -> None:
 @friendly
 def check(project: str | None, locales: Sequence[str]) -> None:
     """Report catalog problems as FILE:LINE: message; exit 1 when there are any."""
-    from .translate import check as run
+    from audio_build.i18n.commands import check as run
     config = _load(project)
     problems = run(config, locales)
     for line in problems:
@@ -168,11 +168,11 @@ def stats(project: str | None, locales: Sequence[str], fmt: str, readability: bo
     if intelligibility:
         _intelligibility_report(config, locales, fmt, threshold, strict, sample)
         return
-    from .translate import collect_stats
+    from audio_build.i18n.commands import collect_stats
     rows = collect_stats(config, locales)
     readability_rows: list[Any] = []
     if readability:
-        from .readability import readability_report
+        from audio_build.reports.readability import readability_report
         readability_rows = readability_report(config, locales)
     if fmt == "json":
         payload: dict[str, Any] = {
@@ -203,14 +203,14 @@ def stats(project: str | None, locales: Sequence[str], fmt: str, readability: bo
             pct = 100.0 * tr / total if total else 100.0
             click.echo(f"{loc:<8} {'':<{width}} {tr:>10} {fz:>6} {un:>12} {pct:>7.1f}%")
     if readability:
-        from .readability import format_table
+        from audio_build.reports.readability import format_table
         click.echo("")
         click.echo(format_table(readability_rows))
 
 
 def _intelligibility_report(config: Config, locales: Sequence[str], fmt: str, threshold: float, strict: bool,
                             sample: int | None) -> None:
-    from . import intelligibility as asr
+    from audio_build.reports import intelligibility as asr
 
     tags = [config.locale(tag).tag for tag in locales] if locales else [loc.tag for loc in config.locales]
     site = config.output_dir
@@ -253,8 +253,8 @@ def build(project: str | None, locales: Sequence[str], engine: str | None, no_au
           strict: bool, executor: str, scheduler: str | None, out: str | None, quiet: bool, verbose: bool,
           wait: float) -> None:
     """Build pages, audio and downloads for every locale into the output folder (atomically)."""
-    from .build import BuildOptions, print_summary
-    from .build import build as run
+    from audio_build.run.build import BuildOptions, print_summary
+    from audio_build.run.build import build as run
     config = _load(project)
     if out:
         config = config.with_overrides(output_dir=Path(out).resolve())
@@ -297,9 +297,9 @@ def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: b
     """Preview the site locally, rebuilding when a source file, catalog or lexicon is saved."""
     import threading
 
-    from .build import BuildOptions, print_summary
-    from .build import build as run
-    from .serve import address_of, make_server, watch
+    from audio_build.run.build import BuildOptions, print_summary
+    from audio_build.run.build import build as run
+    from audio_build.run.serve import address_of, make_server, watch
 
     config = _load(project)
     options = BuildOptions(audio=not no_audio and config.audio, progress=False)

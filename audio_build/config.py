@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .locales import LocaleInfo, locale_info
+from audio_build.errors import ConfigError
+from audio_build.i18n.locales import LocaleInfo, locale_info
 
 CONFIG_NAME = "audio-build.toml"
 ENGINES = ("espeak", "gtts", "piper", "kokoro", "none")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .errors import AudioBuildError, BuildLockedError
+from audio_build.errors import AudioBuildError, BuildLockedError
 
 LOCK_NAME = ".audio-build.lock"
 

@@ -309,8 +309,8 @@ from pathlib import Path
 import numpy as np
 
 project, compare_engine = Path(sys.argv[1]), sys.argv[2] == "1"
-from audio_build import narration
-from audio_build.build import BuildOptions, build
+from audio_build.run import narration
+from audio_build.run.build import BuildOptions, build
 from audio_build.config import load_config
 
 
@@ -335,9 +335,10 @@ except Planned:
 plan_seconds = time.perf_counter() - started
 
 import lameenc
-from audio_build.audio import LEAD_IN, MP3_BITRATE, MP3_QUALITY, SAMPLE_RATE
-from audio_build.engines.espeak import EspeakEngine
-from audio_build.engines.espeak_host import Library
+from audio_build.audio.assemble import LEAD_IN, SAMPLE_RATE
+from audio_build.audio.mp3 import MP3_BITRATE, MP3_QUALITY
+from audio_build.speech.engines.espeak import EspeakEngine
+from audio_build.speech.engines.espeak_host import Library
 
 renderer = EspeakEngine()  # only its render(); the helper process is not started for that
 jobs = [j for j in captured if j.clips and all(c.engine == "espeak" for c in j.clips)]
@@ -382,7 +383,7 @@ result = {"plan_seconds": plan_seconds, "jobs": len(jobs), "jobs_skipped_not_esp
 if compare_engine:  # the same clips through the real engine (helper process, one fork per clip)
     engine = EspeakEngine()
     engine.version()
-    from audio_build.engines import Voice
+    from audio_build.speech.model import Voice
     wall = time.perf_counter()
     for key, (voice, rate, _, sentences) in unique.items():
         engine.synthesize(sentences, Voice("espeak", voice, ""), rate)
@@ -396,10 +397,16 @@ PHASES_WORKER = r"""
 import json, sys, time
 started = time.perf_counter()
 from pathlib import Path
-from audio_build import audio, cache, downloads, jobs, narration, output, pages
-from audio_build.build import BuildOptions, build
+from audio_build import cache
+from audio_build.audio import loudness, mp3
+from audio_build.publish import downloads
+from audio_build.run import jobs
+from audio_build.run import narration
+from audio_build.publish import output
+from audio_build.publish import pages
+from audio_build.run.build import BuildOptions, build
 from audio_build.config import load_config
-from audio_build.engines.espeak import EspeakEngine
+from audio_build.speech.engines.espeak import EspeakEngine
 imported = time.perf_counter() - started
 spent, calls = {}, {}
 
@@ -420,11 +427,11 @@ def timed(owner, name, label):
 # Inside the audio jobs: only seen when they run in this process (-j1); pool workers import their own copy.
 timed(EspeakEngine, "synthesize", "synthesis via the espeak-ng helper")
 timed(jobs, "assemble", "assemble + loudness normalization")
-timed(audio, "integrated_loudness", "integrated_loudness")
-timed(audio, "limit", "limit")
+timed(loudness, "integrated_loudness", "integrated_loudness")
+timed(loudness, "limit", "limit")
 timed(jobs, "encode_peak_safe", "encode + decoded peak check")
-timed(audio, "encode_mp3", "encode_mp3")
-timed(audio, "decode_mp3", "decode_mp3")
+timed(mp3, "encode_mp3", "encode_mp3")
+timed(mp3, "decode_mp3", "decode_mp3")
 timed(jobs, "tag_mp3", "tag_mp3")
 timed(jobs, "webvtt", "captions")
 timed(cache.Cache, "store_clip", "clip cache writes")
@@ -775,7 +782,7 @@ def text_half(root: Path, project: Path, locales: Sequence[str]) -> dict[str, An
                               "cpu": extract.cpu + update.cpu}
     # Can audio-build read back what its update wrote for the edited article (a fuzzy entry with `#| msgid`)?
     probe = subprocess.run([PYTHON, "-c", ("import sys; from pathlib import Path; "
-                            "from audio_build.catalog import read_catalog; read_catalog(Path(sys.argv[1]))"),
+                            "from audio_build.i18n.catalog import read_catalog; read_catalog(Path(sys.argv[1]))"),
                             project / "locales" / folders[0] / "LC_MESSAGES" / f"{slug}.po"],
                            check=False, capture_output=True, text=True)
     results["audio-build"]["updated_catalog_readable"] = probe.returncode == 0

@@ -42,8 +42,8 @@ CLI = REPO / ".venv" / "bin" / "audio-build"
 sys.path.insert(0, str(REPO))
 
 from audio_build.config import Config, load_config
-from audio_build.intelligibility import LocaleScore, Recognizer, SentenceScore, measure
-from audio_build.narration import resolve_voice
+from audio_build.reports.intelligibility import LocaleScore, Recognizer, SentenceScore, measure
+from audio_build.run.narration import resolve_voice
 
 # Issue 16's table (default offline build, espeak-ng everywhere, 2026-12-01; tl had no offline audio).
 BEFORE = {"en": 0.094, "es": 0.103, "pt-BR": 0.309, "ht": 0.472, "vi": 0.476, "fr": 0.581, "ru": 0.636,

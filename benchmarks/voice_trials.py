@@ -24,8 +24,7 @@ import numpy as np
 from scipy.signal import resample_poly
 
 from audio_build.config import Config, find_config, load_config
-from audio_build.engines import Engine, EngineSettings, Sentence, Voice
-from audio_build.intelligibility import (
+from audio_build.reports.intelligibility import (
     DEFAULT_MIN_CHARS,
     Recognizer,
     normalize,
@@ -34,9 +33,11 @@ from audio_build.intelligibility import (
     score_sentence,
     whisper_language,
 )
-from audio_build.jobs import engine_for
-from audio_build.lexicon import EMPTY, apply, lexicon_path, read_lexicon
-from audio_build.speech import speakable
+from audio_build.run.jobs import engine_for
+from audio_build.speech.engines import Engine, EngineSettings
+from audio_build.speech.lexicon import EMPTY, apply, lexicon_path, read_lexicon
+from audio_build.speech.model import Sentence, Voice
+from audio_build.speech.script import speakable
 
 TRIAL_RULES: dict[str, Callable[[str], str]] = {
     "none": lambda text: text,

@@ -16,14 +16,13 @@ import pyloudnorm
 import pytest
 from mutagen.id3 import ID3
 
-from audio_build.audio import LEAD_IN
+from audio_build.audio.assemble import LEAD_IN
 from audio_build.cache import Cache
 from audio_build.config import load_config
-from audio_build.engines import Voice
-from audio_build.engines.espeak import EspeakEngine
-from audio_build.lexicon import apply, lexicon_path, read_lexicon
-
-from .conftest import REPO, SPANISH, Project, translate
+from audio_build.speech.engines.espeak import EspeakEngine
+from audio_build.speech.lexicon import apply, lexicon_path, read_lexicon
+from audio_build.speech.model import Voice
+from tests.conftest import REPO, SPANISH, Project, translate
 
 pytestmark = pytest.mark.slow
 
@@ -103,10 +102,10 @@ def test_every_mp3_is_mono_normalized_and_peak_limited(built_site: Path) -> None
 
 def test_durations_match_clips_plus_pauses(built_site: Path, repo_project: Project) -> None:
     """Each MP3 lasts what its cached clips and the pauses between them add up to (within 5 %)."""
-    from audio_build import narration
-    from audio_build.build import selected_locales
-    from audio_build.content import load_corpus
-    from audio_build.localize import load_strings, localize
+    from audio_build.content.document import load_corpus
+    from audio_build.i18n.localize import load_strings, localize
+    from audio_build.run import narration
+    from audio_build.run.build import selected_locales
 
     config = load_config(repo_project.root / "audio-build.toml")
     corpus = load_corpus(config.content_dir, config.root)
@@ -201,7 +200,7 @@ def test_the_lexicon_is_what_espeak_speaks() -> None:
     engine = EspeakEngine()
     voice = Voice("espeak", "en-us", "en")
     try:
-        from audio_build.engines import Sentence
+        from audio_build.speech.model import Sentence
 
         spoken = engine.render(Sentence("x_s1", apply("Your fluoroscopy is today.", lexicon)))
         with_entry = engine.phonemes(spoken, voice)
@@ -281,9 +280,9 @@ def test_a_corrupt_cache_entry_is_never_used(spanish_project: Project) -> None:
 ])
 def test_a_hostile_translation_never_reaches_the_engine_as_markup(spanish_project: Project, hostile: str) -> None:
     """Through catalog reading, localization and narration planning to the exact text the engine is given."""
-    from audio_build.content import load_corpus
-    from audio_build.localize import load_strings, localize
-    from audio_build.narration import plan
+    from audio_build.content.document import load_corpus
+    from audio_build.i18n.localize import load_strings, localize
+    from audio_build.run.narration import plan
 
     translate(spanish_project, "es", {"You sit in a chair.": hostile})
     config = load_config(spanish_project.root / "audio-build.toml")

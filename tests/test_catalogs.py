@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from audio_build.catalog import read_catalog, translations, write_catalog
-
-from .conftest import SPANISH, Project, translate
+from audio_build.i18n.catalog import read_catalog, translations, write_catalog
+from tests.conftest import SPANISH, Project, translate
 
 MSGFMT = shutil.which("msgfmt")
 needs_gettext = pytest.mark.skipif(MSGFMT is None, reason="GNU gettext is installed by `make test`")
@@ -268,7 +267,7 @@ def test_a_long_changed_paragraph_keeps_a_readable_previous_msgid(spanish_projec
     ("Most people feel only a small sting.", "Most people feel only a small sting\u2026", False),
 ])
 def test_typographic_key_sees_only_typography(before: str, after: str, kept: bool) -> None:
-    from audio_build.catalog import typographic_key
+    from audio_build.i18n.catalog import typographic_key
 
     # "." and "…" differ in what they say, and a space before a full stop is a different token: both go to review
     assert (typographic_key(before) == typographic_key(after)) is kept
@@ -295,7 +294,7 @@ def test_update_keeps_translations_through_typo_level_edits_only(spanish_project
     po = spanish_project.root / f"locales/es/LC_MESSAGES/{domain}.po"
     wanted = " ".join(new.split()) if "\n" in new else new  # Markdown joins a soft line break
     message = entries(po)[(wanted, None)]
-    from .conftest import SPANISH
+    from tests.conftest import SPANISH
 
     assert message.string == SPANISH[old]  # type: ignore[attr-defined]
     assert bool(message.fuzzy) is fuzzy  # type: ignore[attr-defined]
@@ -310,7 +309,7 @@ def test_update_keeps_translations_through_typo_level_edits_only(spanish_project
     ("Caf\u00e9 visit.", "Cafe\u0301 visit."),  # NFC vs NFD
 ])
 def test_typography_alone_gives_the_same_key(old: str, new: str) -> None:
-    from audio_build.catalog import typographic_key
+    from audio_build.i18n.catalog import typographic_key
 
     assert typographic_key(old) == typographic_key(new)
 
@@ -406,7 +405,7 @@ def test_interface_locations_carry_no_line_numbers(project: Project) -> None:
 
 def test_the_committed_catalogs_are_what_extract_and_update_write(tmp_path: Path) -> None:
     """The CI check for stale catalogs: on the repository's content, extract + update write nothing."""
-    from .conftest import REPO
+    from tests.conftest import REPO
 
     root = tmp_path / "project"
     for name in ("content", "locales"):
@@ -495,7 +494,7 @@ def test_merge_sends_every_change_of_meaning_to_review(old: str, new: str, fuzzy
     """The issue's safety cases on the merge itself: words, numbers and negation go fuzzy; typography does not."""
     from babel.messages.catalog import Catalog
 
-    from audio_build.catalog import merge
+    from audio_build.i18n.catalog import merge
 
     translated = Catalog(locale="es", domain="d")
     translated.add(old, string="TRADUCCIÓN")

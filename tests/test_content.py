@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from audio_build.content import load_corpus, parse_document
-from audio_build.markup import plain_text
-
-from .conftest import REPO, Project
+from audio_build.content.document import load_corpus, parse_document
+from audio_build.content.markup import plain_text
+from tests.conftest import REPO, Project
 
 
 def test_the_repository_keeps_every_sentence_of_both_seeds_in_order() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Project
+from tests.conftest import Project
 
 pytestmark = pytest.mark.slow
 

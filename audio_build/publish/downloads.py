@@ -1,0 +1,159 @@
+"""Downloads: an EPUB per article, an EPUB per locale with everything, and an offline ZIP per locale.
+
+Each download is built into the cache under a key of everything that shapes its bytes, so rebuilding an
+unchanged one costs a hash, and a large library's bundles are streamed to disk, never held in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from audio_build.cache import Cache, code_version, key_of
+from audio_build.config import Config
+from audio_build.content.document import ARTICLE, TERM, Corpus
+from audio_build.files import file_sha256, write_bytes
+from audio_build.i18n.interface import plain
+from audio_build.i18n.localize import LocalizedArticle
+from audio_build.publish import paths
+from audio_build.publish.archive import write_zip
+from audio_build.publish.epub import Book, article_book_keys, book_documents
+from audio_build.publish.output import Output
+from audio_build.publish.pages import DEFAULT_DISCLAIMER, Download, LocaleSite, SiteRenderer, static_files
+from audio_build.speech.lexicon import EMPTY, Lexicon, lexicon_path, read_lexicon, serialize
+
+DOWNLOADS_CODE = code_version("publish/downloads.py", "publish/epub.py", "publish/archive.py", "content/markup.py",
+                              "publish/templates/epub_*", "publish/templates/bundle_*")
+
+
+def _words(doc: LocalizedArticle) -> list[str]:
+    field = doc.field("link_words")
+    return [w.strip() for w in (field.text if field else doc.title.text).split(",") if w.strip()]
+
+
+def _lexicon_bytes(config: Config, site: LocaleSite) -> bytes:
+    lexicon = read_lexicon(lexicon_path(config.locales_dir, site.info.folder))
+    if lexicon is EMPTY:
+        lexicon = Lexicon(language=site.info.tag, lexemes=())
+    return serialize(lexicon)
+
+
+def _cached_file(cache: Cache, key: str, suffix: str, make: Any) -> Path:
+    found = cache.load_file(key, suffix)
+    if found is not None:
+        return found
+    return cache.store_file(key, suffix, make())
+
+
+class _Books:
+    """The ebooks of one locale: everything a book needs that does not change from book to book."""
+
+    def __init__(self, config: Config, site: LocaleSite, outputs: Mapping[str, Output], cache: Cache,
+                 title: str) -> None:
+        self.config = config
+        self.site = site
+        self.outputs = outputs
+        self.cache = cache
+        self.title = title
+        self.lexicon = _lexicon_bytes(config, site)
+        self.media: dict[tuple[str, str], Path] = {}
+        for key, audio in site.audio.items():
+            output = outputs.get(audio.mp3)
+            if output is not None and output.source is not None:
+                self.media[key] = output.source
+        self.site_title = plain(site.ui.pgettext("site title", config.title))
+        self.disclaimer = plain(site.ui.gettext(DEFAULT_DISCLAIMER))
+        self.ui_state = sorted(site.ui._strings.items())  # the interface words a book shows
+
+    def book(self, keys: list[tuple[str, str]], book_title: str, seed: str) -> Path:
+        site, tag = self.site, self.site.info.tag
+        documents = book_documents(site.docs, site.audio, self.media, site.ipa, keys)
+        key = key_of("epub", DOWNLOADS_CODE, tag, seed, book_title, self.site_title, self.config.publisher,
+                     self.disclaimer, site.voice, [repr(d.local) for d in documents], [repr(d.audio) for d in documents],
+                     [self.outputs[site.audio[(d.local.kind, d.local.slug)].mp3].sha256 if d.mp3 else ""
+                      for d in documents], hashlib.sha256(self.lexicon).hexdigest(), self.ui_state)
+        return _cached_file(self.cache, key, ".epub", lambda: Book(
+            title=book_title, site_title=self.site_title, locale=site.info, ui=site.ui,
+            publisher=self.config.publisher, documents=documents, lexicon=self.lexicon,
+            identifier_seed=f"audio-build:{self.title}:{tag}:{seed}", disclaimer=self.disclaimer,
+            narrator=site.voice).build())
+
+
+def add_locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, outputs: dict[str, Output],
+                         title: str) -> None:
+    """Build one locale's downloads into `outputs` (that locale's files) and tell its pages what to link."""
+    cache = Cache(config.cache_dir)
+    tag = site.info.tag
+    if site.docs:
+        books = _Books(config, site, outputs, cache, title)
+        for (kind, slug), doc in sorted(site.docs.items()):
+            if kind != ARTICLE:
+                continue
+            path = paths.doc_audio(tag, kind, slug, "epub")
+            output = Output.of_file(books.book(article_book_keys(doc, site.docs, _words), plain(doc.title.text), slug))
+            outputs[path] = output
+            site.downloads[(kind, slug)] = [Download(path, "epub", output.size, tag)]
+        everything = [k for k in sorted(site.docs) if k[0] == ARTICLE] + [k for k in sorted(site.docs) if k[0] == TERM]
+        collection = paths.locale_epub(tag)
+        outputs[collection] = Output.of_file(books.book(everything, books.site_title, "all"))
+        site.locale_downloads = [Download(collection, "epub", outputs[collection].size, tag)]
+
+        bundle_path = paths.bundle(tag)
+        outputs[bundle_path] = Output.of_file(_bundle(config, corpus, site, outputs, cache))
+        site.locale_downloads.append(Download(bundle_path, "zip", outputs[bundle_path].size, tag))
+
+
+def _text_environment() -> Environment:
+    env = Environment(loader=PackageLoader("audio_build.publish", "templates"), autoescape=False, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["plain"] = plain
+    return env
+
+
+def _bundle(config: Config, corpus: Corpus, site: LocaleSite, outputs: Mapping[str, Output], cache: Cache) -> Path:
+    """One locale, offline: its pages (without links to other languages), media, books, a README."""
+    tag = site.info.tag
+    offline = dataclasses.replace(site, locale_downloads=[d for d in site.locale_downloads if d.kind != "zip"])
+    renderer = SiteRenderer(config.title, config.source, corpus, {tag: offline}, bundle_tag=tag)
+    pages = renderer.render_locale(offline)
+    ui = site.ui.functions()
+    site_title = site.ui.pgettext("site title", config.title)
+    disclaimer = site.ui.gettext(DEFAULT_DISCLAIMER)
+    index = renderer.env.get_template("bundle_index.html").render(
+        locale=site.info, site_title=site_title, start_href=paths.locale_index(tag), disclaimer=disclaimer,
+        **ui).encode("utf-8")
+    readme = _text_environment().get_template("bundle_readme.txt").render(
+        locale=site.info, site_title=plain(site_title), disclaimer=plain(disclaimer),
+        audio_available=site.audio_available, **ui).encode("utf-8")
+    entries: list[tuple[str, bytes | Path]] = [("index.html", index), ("README.txt", readme)]
+    entries += sorted(static_files().items())
+    media = {rel: out for rel, out in outputs.items() if rel.startswith(f"{tag}/") and rel not in pages}
+    for rel in sorted(set(pages) | set(media)):
+        if rel in pages:
+            entries.append((rel, pages[rel]))
+        else:
+            out = media[rel]
+            entries.append((rel, out.source if out.source is not None else (out.data or b"")))
+    digest = key_of("bundle", DOWNLOADS_CODE, [(name, hashlib.sha256(data).hexdigest() if isinstance(data, bytes)
+                                               else outputs[name].sha256) for name, data in entries])
+    found = cache.load_file(digest, ".zip")
+    if found is not None:
+        return found
+    updated = max(doc.article.updated for doc in site.docs.values())
+    target = cache.file_path(digest, ".zip")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".bundle-", suffix=".tmp", delete=False) as handle:
+        write_zip(handle, entries, updated)
+        temp = Path(handle.name)
+    sha = file_sha256(temp)
+    os.chmod(temp, 0o644)
+    temp.replace(target)
+    write_bytes(target.with_name(target.name + ".sha256"), sha.encode(), only_if_changed=False)
+    return target

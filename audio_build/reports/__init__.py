@@ -1,0 +1,1 @@
+"""Measurements for publishers: readability of the text and intelligibility of the speech."""
