@@ -262,7 +262,7 @@ def build(project: str | None, locales: Sequence[str], engine: str | None, no_au
                            strict=strict or config.strict, locales=locales, executor=executor,
                            scheduler=scheduler, progress=False if quiet else None)
     with project_lock(config.root, wait=wait):
-        summary = run(config, options, log=lambda m: None if quiet else click.echo(m, err=True))
+        summary = run(config, options)
     if not quiet:
         shown = summary.warnings if verbose else summary.warnings[:20]
         for warning in shown:
@@ -299,7 +299,7 @@ def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: b
 
     from audio_build.run.build import BuildOptions, print_summary
     from audio_build.run.build import build as run
-    from audio_build.run.serve import address_of, make_server, watch
+    from audio_build.run.serve import address_of, make_server, watch, watched_state
 
     config = _load(project)
     options = BuildOptions(audio=not no_audio and config.audio, progress=False)
@@ -316,6 +316,8 @@ def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: b
         except AudioBuildError as exc:
             click.echo(f"error: {exc} (still serving the previous build)", err=True)
 
+    watched = [config.content_dir, config.locales_dir] + ([config.path] if config.path else [])
+    before_first_build = watched_state(watched)
     if not no_watch or not config.output_dir.exists():
         rebuild()
     try:
@@ -324,8 +326,8 @@ def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: b
         raise AudioBuildError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     stop = threading.Event()
     if not no_watch:
-        watched = [config.content_dir, config.locales_dir] + ([config.path] if config.path else [])
-        threading.Thread(target=watch, args=(watched, rebuild, stop), daemon=True).start()
+        threading.Thread(target=watch, args=(watched, rebuild, stop), kwargs={"since": before_first_build},
+                         daemon=True).start()
     click.echo(f"serving {config.output_dir} at {address_of(server)} (Ctrl+C to stop)", err=True)
     try:
         server.serve_forever()

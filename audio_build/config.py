@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,10 @@ class Config:
             if loc.tag == wanted:
                 return loc
         raise ConfigError(f"locale '{code}' is not listed in [publish] locales", self.path)
+
+    def selected(self, codes: Sequence[str]) -> list[LocaleConfig]:
+        """The locales named on the command line (`-l`), or every configured locale when none is."""
+        return [self.locale(code) for code in codes] if codes else list(self.locales)
 
     @property
     def engine(self) -> str:

@@ -22,7 +22,7 @@ from audio_build.errors import AudioBuildError, BuildLockedError
 LOCK_NAME = ".audio-build.lock"
 
 
-def _explain(exc: OSError, path: Path) -> AudioBuildError:
+def explain_os_error(exc: OSError, path: Path) -> AudioBuildError:
     if exc.errno == errno.ENOSPC:
         return AudioBuildError("the disk is full; nothing was replaced", path)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -55,7 +55,7 @@ def write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True, durabl
         os.replace(tmp_name, path)
         tmp_name = None
     except OSError as exc:
-        raise _explain(exc, path) from None
+        raise explain_os_error(exc, path) from None
     finally:
         if tmp_name is not None:
             with contextlib.suppress(OSError):

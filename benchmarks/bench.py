@@ -440,7 +440,7 @@ timed(cache.Cache, "store_file", "file cache writes")
 
 timed(narration, "plan", "plan")
 timed(narration, "run", "audio jobs")
-timed(downloads, "add_locale_downloads", "downloads (EPUB, ZIP)")
+timed(downloads, "locale_downloads", "downloads (EPUB, ZIP)")
 timed(pages.SiteRenderer, "render_locale", "page rendering")
 timed(output, "publish", "publish")
 begin = time.perf_counter()

@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 
 from audio_build.content.document import parse_document
 from audio_build.errors import AudioBuildError
-from audio_build.i18n.catalog import all_strings, parse_catalog, read_catalog
+from audio_build.i18n.catalog import parse_catalog, read_catalog
 from audio_build.speech.lexicon import parse_lexicon
 from tests.conftest import BIN, Project, translate
+from tests.helpers import all_strings
 
 CORPUS = Path(__file__).parent / "corpus"
 PARAGRAPH = "A blood test uses a small sample of blood. A **phlebotomist** takes the sample from a vein."

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audio_build.config import load_config
-from audio_build.i18n.catalog import all_strings, read_catalog, write_catalog
+from audio_build.i18n.catalog import read_catalog, write_catalog
 from audio_build.i18n.commands import extract, update
+from tests.helpers import all_strings
 
 WORDS = ["blood", "test", "vein", "needle", "arm", "sample", "tube", "nurse", "small", "sting", "rest", "water"]
 CONFIG = """\

@@ -9,6 +9,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyloudnorm
+from scipy.ndimage import minimum_filter1d, uniform_filter1d
+from scipy.signal import resample_poly, sosfilt
 
 TARGET_LUFS = -16.0
 # LAME (lameenc and ffmpeg's libmp3lame alike) comes out 0.43 LU quieter after decoding, at every quality
@@ -23,7 +26,6 @@ LIMITER_BLOCK = 32  # samples: the limiter works on a 1.5 ms envelope
 
 def _k_weighting(rate: int) -> np.ndarray:
     """The BS.1770 K-weighting filter as second-order sections, from pyloudnorm's own filter design."""
-    import pyloudnorm
 
     stages = pyloudnorm.Meter(rate)._filters.values()
     return np.vstack([np.concatenate([stage.b, stage.a]) for stage in stages])
@@ -38,7 +40,6 @@ def _hops(rate: int) -> int:
 
 def _hop_energy(samples: np.ndarray, rate: int, weighted: bool) -> np.ndarray:
     """Energy of every 100 ms hop, K-weighted (BS.1770) or raw."""
-    from scipy.signal import sosfilt
 
     hop = _hops(rate)
     hops = len(samples) // hop
@@ -71,16 +72,6 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     return _gated(_hop_energy(samples, rate, weighted=True), rate)
 
 
-def true_peak_db(samples: np.ndarray) -> float:
-    """Peak of the 4x oversampled signal (BS.1770 true peak), in dBTP."""
-    from scipy.signal import resample_poly
-
-    if len(samples) == 0:
-        return -math.inf
-    peak = float(np.max(np.abs(resample_poly(np.asarray(samples, dtype=np.float64), 4, 1))))
-    return 20 * math.log10(peak) if peak > 0 else -math.inf
-
-
 def quick_peak_envelope(samples: np.ndarray) -> np.ndarray:
     """Peak of each limiter block including the half-way points between samples (cubic estimate).
 
@@ -104,7 +95,6 @@ def peak_envelope(samples: np.ndarray, within_db: float = 12.0) -> np.ndarray:
     context on each side, all in one vectorized call); quieter blocks keep their sample peak, which no
     gain the limiter considers can lift to the ceiling.
     """
-    from scipy.signal import resample_poly
 
     block = LIMITER_BLOCK
     count = -(-len(samples) // block)
@@ -130,7 +120,6 @@ def shape(samples: np.ndarray, needed: np.ndarray, rate: int) -> np.ndarray:
     Holds the lowest gain a peak needs for 20 ms on both sides, smooths it over 10 ms (never above
     what any peak in reach needs) and ramps linearly between blocks.
     """
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     block = LIMITER_BLOCK
     rows_view = samples.reshape(-1, block)

@@ -6,7 +6,10 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import lameenc
 import numpy as np
+import soundfile
+from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPUB, CTOCFlags
 
 from audio_build.audio.loudness import LIMITER_BLOCK, padded, peak_envelope, shape
 
@@ -17,7 +20,6 @@ MP3_QUALITY = 5  # LAME -q: 2 is slowest; 5 is transparent for speech at this bi
 
 
 def encode_mp3(samples: np.ndarray, rate: int) -> bytes:
-    import lameenc
 
     pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
     encoder = lameenc.Encoder()
@@ -34,9 +36,7 @@ def decode_mp3(data: bytes) -> np.ndarray:
     Same samples as ffmpeg's decoder to 2e-5, encoder delay included, three times faster than
     starting ffmpeg for every document.
     """
-    import io
 
-    import soundfile
 
     samples, _ = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=False)
     return np.asarray(samples if samples.ndim == 1 else samples.mean(axis=1), dtype=np.float32)
@@ -79,7 +79,6 @@ class Tags:
 
 def tag_mp3(mp3: bytes, tags: Tags, chapters: Sequence[tuple[str, str, float, float]]) -> bytes:
     """ID3v2.4: title, language, publisher, synthetic-voice note, CHAP per section and a CTOC."""
-    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPUB, CTOCFlags
 
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))

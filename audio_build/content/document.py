@@ -75,10 +75,6 @@ class Block:
     ordered: bool = False
     name: str = ""  # field name for kind == "field"
 
-    @property
-    def spoken(self) -> bool:
-        """Fields such as respelling or link words are page data, not part of the read-aloud article."""
-        return self.kind in {"title", "summary", "heading", "paragraph", "item"}
 
 
 @dataclass(frozen=True)

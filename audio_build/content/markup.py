@@ -17,6 +17,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from audio_build.content.sentences import split_sentences
+
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -339,7 +341,6 @@ def render_inline(text: str, language: str, *, sentence_prefix: str | None = Non
 
 @lru_cache(maxsize=4096)
 def _split_cached(plain: str, language: str) -> tuple[tuple[int, int], ...]:
-    from audio_build.content.sentences import split_sentences
     return tuple(split_sentences(plain, language))
 
 

@@ -506,16 +506,3 @@ def translations(catalog: Catalog) -> dict[Key, str]:
     for (msgid, context), string in list(result.items()):
         result.setdefault((typographic_key(msgid), context), string)
     return result
-
-
-def all_strings(catalog: Catalog) -> list[str]:
-    """Every msgstr the file holds, active or obsolete: what `update` must never lose."""
-    found: list[str] = []
-    for message in (*catalog, *catalog.obsolete.values()):
-        if not message.id:
-            continue
-        value = message.string
-        for part in (value if isinstance(value, (list, tuple)) else [value]):
-            if part:
-                found.append(part)
-    return found

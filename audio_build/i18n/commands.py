@@ -9,6 +9,7 @@ from __future__ import annotations
 import gettext
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -175,7 +176,6 @@ def update(config: Config, codes: Sequence[str] = (), jobs: int | None = None) -
     tasks = [(config.locales_dir, domain, infos, config.title) for domain in _domains(config)]
     merged = [item for items in map_in_processes(_merge_domain, tasks, jobs) for item in items]
     report = Report()
-    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=8) as writers:  # each write ends in an fsync; overlap them
         written = list(writers.map(lambda item: item[1] is not None and write_bytes(item[0], item[1]), merged))

@@ -145,7 +145,7 @@ def corpus_messages(corpus: Corpus) -> dict[str, list[Message]]:
 
 # ------------------------------------------------------------------------------ Babel extractor plugin
 
-def babel_extractor(fileobj: IO[bytes], keywords: Iterable[str], comment_tags: Iterable[str],
+def babel_extractor(fileobj: IO[bytes], _keywords: Iterable[str], _comment_tags: Iterable[str],
                     options: Mapping[str, Any]) -> Iterator[tuple[int, str, Any, list[str]]]:
     """`pybabel extract` entry point: `[audio_build: content/**.md]` in babel.cfg.
 

@@ -7,6 +7,7 @@ never sits in memory.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import zipfile
 from collections.abc import Sequence
@@ -37,7 +38,6 @@ def write_zip(target: IO[bytes], entries: Sequence[tuple[str, bytes | Path]], da
 
 
 def reproducible_zip(entries: Sequence[tuple[str, bytes | Path]], date: dt.date) -> bytes:
-    import io
 
     buffer = io.BytesIO()
     write_zip(buffer, entries, date)

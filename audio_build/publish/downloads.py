@@ -11,6 +11,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ from audio_build.publish import paths
 from audio_build.publish.archive import write_zip
 from audio_build.publish.epub import Book, article_book_keys, book_documents
 from audio_build.publish.output import Output
-from audio_build.publish.pages import DEFAULT_DISCLAIMER, Download, LocaleSite, SiteRenderer, static_files
+from audio_build.publish.pages import DEFAULT_DISCLAIMER, SiteRenderer, static_files
+from audio_build.publish.site import Download, LocaleSite
 from audio_build.speech.lexicon import EMPTY, Lexicon, lexicon_path, read_lexicon, serialize
 
 DOWNLOADS_CODE = code_version("publish/downloads.py", "publish/epub.py", "publish/archive.py", "content/markup.py",
@@ -86,28 +88,40 @@ class _Books:
             narrator=site.voice).build())
 
 
-def add_locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, outputs: dict[str, Output],
-                         title: str) -> None:
-    """Build one locale's downloads into `outputs` (that locale's files) and tell its pages what to link."""
+@dataclass(frozen=True)
+class Downloads:
+    """One locale's downloads: the files, and what its pages link (per document and for the whole locale)."""
+
+    files: Mapping[str, Output] = field(default_factory=dict)
+    per_doc: Mapping[tuple[str, str], tuple[Download, ...]] = field(default_factory=dict)
+    for_locale: tuple[Download, ...] = ()
+
+
+def locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, audio_files: Mapping[str, Output],
+                     title: str) -> Downloads:
+    """One locale's ebooks and offline bundle, made from its site model and its audio files."""
+    if not site.docs:
+        return Downloads()
     cache = Cache(config.cache_dir)
     tag = site.info.tag
-    if site.docs:
-        books = _Books(config, site, outputs, cache, title)
-        for (kind, slug), doc in sorted(site.docs.items()):
-            if kind != ARTICLE:
-                continue
-            path = paths.doc_audio(tag, kind, slug, "epub")
-            output = Output.of_file(books.book(article_book_keys(doc, site.docs, _words), plain(doc.title.text), slug))
-            outputs[path] = output
-            site.downloads[(kind, slug)] = [Download(path, "epub", output.size, tag)]
-        everything = [k for k in sorted(site.docs) if k[0] == ARTICLE] + [k for k in sorted(site.docs) if k[0] == TERM]
-        collection = paths.locale_epub(tag)
-        outputs[collection] = Output.of_file(books.book(everything, books.site_title, "all"))
-        site.locale_downloads = [Download(collection, "epub", outputs[collection].size, tag)]
-
-        bundle_path = paths.bundle(tag)
-        outputs[bundle_path] = Output.of_file(_bundle(config, corpus, site, outputs, cache))
-        site.locale_downloads.append(Download(bundle_path, "zip", outputs[bundle_path].size, tag))
+    files: dict[str, Output] = {}
+    per_doc: dict[tuple[str, str], tuple[Download, ...]] = {}
+    books = _Books(config, site, audio_files, cache, title)
+    for (kind, slug), doc in sorted(site.docs.items()):
+        if kind != ARTICLE:
+            continue
+        path = paths.doc_audio(tag, kind, slug, "epub")
+        files[path] = Output.of_file(books.book(article_book_keys(doc, site.docs, _words), plain(doc.title.text), slug))
+        per_doc[(kind, slug)] = (Download(path, "epub", files[path].size, tag),)
+    everything = [k for k in sorted(site.docs) if k[0] == ARTICLE] + [k for k in sorted(site.docs) if k[0] == TERM]
+    collection = paths.locale_epub(tag)
+    files[collection] = Output.of_file(books.book(everything, books.site_title, "all"))
+    books_only = (Download(collection, "epub", files[collection].size, tag),)
+    # The bundle's pages link the books but not the bundle itself.
+    offline = dataclasses.replace(site, downloads=per_doc, locale_downloads=books_only)
+    bundle_path = paths.bundle(tag)
+    files[bundle_path] = Output.of_file(_bundle(config, corpus, offline, {**audio_files, **files}, cache))
+    return Downloads(files, per_doc, (*books_only, Download(bundle_path, "zip", files[bundle_path].size, tag)))
 
 
 def _text_environment() -> Environment:
@@ -120,9 +134,8 @@ def _text_environment() -> Environment:
 def _bundle(config: Config, corpus: Corpus, site: LocaleSite, outputs: Mapping[str, Output], cache: Cache) -> Path:
     """One locale, offline: its pages (without links to other languages), media, books, a README."""
     tag = site.info.tag
-    offline = dataclasses.replace(site, locale_downloads=[d for d in site.locale_downloads if d.kind != "zip"])
-    renderer = SiteRenderer(config.title, config.source, corpus, {tag: offline}, bundle_tag=tag)
-    pages = renderer.render_locale(offline)
+    renderer = SiteRenderer(config.title, config.source, corpus, {tag: site}, bundle_tag=tag)
+    pages = renderer.render_locale(site)
     ui = site.ui.functions()
     site_title = site.ui.pgettext("site title", config.title)
     disclaimer = site.ui.gettext(DEFAULT_DISCLAIMER)

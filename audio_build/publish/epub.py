@@ -21,12 +21,13 @@ from markupsafe import Markup, escape
 
 from audio_build.audio.captions import clock
 from audio_build.content.document import ARTICLE, TERM
-from audio_build.content.markup import GlossaryLink, render_inline, word_pattern
+from audio_build.content.markup import GlossaryLink, plain_text, render_inline, word_pattern
 from audio_build.i18n.interface import Interface, UiText
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalBlock, LocalizedArticle
 from audio_build.publish.archive import reproducible_zip
-from audio_build.publish.pages import AudioOutput, make_environment
+from audio_build.publish.pages import make_environment
+from audio_build.publish.site import AudioOutput
 
 STYLE = Path(__file__).parent / "templates" / "epub_style.css"
 CONTAINER = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -284,7 +285,6 @@ class Book:
 
 
 def _plain(text: str) -> str:
-    from audio_build.content.markup import plain_text
     return plain_text(text)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from audio_build.errors import AudioBuildError
-from audio_build.files import _explain, file_sha256
+from audio_build.files import explain_os_error, file_sha256
 
 MANIFEST = "manifest.json"
 
@@ -131,7 +131,7 @@ def publish(output_dir: Path, outputs: Mapping[str, Output], inputs: Mapping[str
         os.rename(staging, generation)
         _swap_link(output_dir, generation)
     except OSError as exc:
-        raise _explain(exc, output_dir) from None
+        raise explain_os_error(exc, output_dir) from None
     removed = sum(1 for rel in previous if rel not in outputs)
     sweep(output_dir)
     return PublishResult(written=written, kept=kept, removed=removed, generation=generation, changed=True)

@@ -7,9 +7,12 @@ Pure: everything a page shows comes in as data (`LocaleSite`), and `SiteRenderer
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -21,51 +24,14 @@ from markupsafe import Markup
 
 from audio_build.content.document import ARTICLE, TERM, Corpus, Reference
 from audio_build.content.markup import GlossaryLink, render_inline, word_pattern
-from audio_build.i18n.interface import N_, Interface, direction, plain
+from audio_build.i18n.interface import N_, direction, plain
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalBlock, LocalizedArticle
 from audio_build.publish import paths
+from audio_build.publish.site import Download, LocaleSite
 
 STATIC_FILES = ("site.css", "read-along.js")
 STATIC_SOURCE = Path(__file__).parent / "static"
-
-
-# ------------------------------------------------------------------------------------------- inputs
-
-@dataclass(frozen=True)
-class AudioOutput:
-    """What the audio stage made for one document in one locale (paths relative to the site root)."""
-
-    mp3: str
-    vtt: str
-    size: int
-    duration: float
-    timings: Mapping[str, tuple[float, float]]  # sentence id -> (begin, end) seconds
-    chapters: tuple[tuple[str, float], ...]  # (block id of a heading, start) in reading order
-
-
-@dataclass(frozen=True)
-class Download:
-    path: str  # relative to the site root
-    kind: str  # "epub" | "zip" | "mp3"
-    size: int
-    lang: str
-
-
-@dataclass
-class LocaleSite:
-    """Everything one locale's pages show."""
-
-    info: LocaleInfo
-    ui: Interface
-    docs: dict[tuple[str, str], LocalizedArticle]  # published documents only, by (kind, slug)
-    audio: dict[tuple[str, str], AudioOutput] = field(default_factory=dict)
-    audio_available: bool = True
-    voice: str = ""  # engine and voice that read the audio, e.g. "Piper, en_US-joe-medium"
-    ipa: dict[str, str] = field(default_factory=dict)  # term slug -> IPA of the localized headword
-    term_clips: dict[str, str] = field(default_factory=dict)  # term slug -> clip path
-    downloads: dict[tuple[str, str], list[Download]] = field(default_factory=dict)  # per doc
-    locale_downloads: list[Download] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -133,7 +99,7 @@ class _Renderer:
 
     def block(self, block: LocalBlock, *, timings: Mapping[str, tuple[float, float]] | None = None,
               link_terms: list[GlossaryLink] | None = None, sentences: bool = True) -> BlockView:
-        lang = LocaleInfo_language(block.lang)
+        lang = _language_of(block.lang)
         rendered = render_inline(block.text, lang, sentence_prefix=block.id if sentences else None,
                                  resolve_link=self.resolve, glossary=link_terms, linked=self.linked,
                                  timings=timings)
@@ -141,7 +107,7 @@ class _Renderer:
                          dir=direction(block.lang), level=block.block.level, ordered=block.block.ordered)
 
 
-def LocaleInfo_language(tag: str) -> str:
+def _language_of(tag: str) -> str:
     return tag.split("-")[0].lower()
 
 
@@ -327,7 +293,7 @@ class SiteRenderer:
             if source_doc is None:
                 return None
             label, lang = source_doc.title.text, self.source.tag
-        html = render_inline(label, LocaleInfo_language(lang)).html
+        html = render_inline(label, _language_of(lang)).html
         return {"href": renderer.link_target(kind, slug), "label": Markup(html), "lang": lang,
                 "dir": direction(lang)}
 
@@ -353,8 +319,8 @@ class SiteRenderer:
 
     # ---- lists
     def _entry(self, site: LocaleSite, page_path: str, doc: LocalizedArticle) -> dict[str, Any]:
-        summary_html = render_inline(doc.summary.text, LocaleInfo_language(doc.summary.lang)).html
-        title_html = render_inline(doc.title.text, LocaleInfo_language(doc.title.lang)).html
+        summary_html = render_inline(doc.summary.text, _language_of(doc.summary.lang)).html
+        title_html = render_inline(doc.title.text, _language_of(doc.title.lang)).html
         entry: dict[str, Any] = {
             "href": paths.relative(page_path, paths.doc_page(site.info.tag, doc.kind, doc.slug)),
             "title": Markup(title_html), "title_plain": _strip_tags(title_html), "lang": doc.title.lang,
@@ -364,10 +330,10 @@ class SiteRenderer:
             respelling = doc.field("respelling")
             definition = doc.field("definition")
             entry.update({
-                "respelling": Markup(render_inline(respelling.text, LocaleInfo_language(respelling.lang)).html)
+                "respelling": Markup(render_inline(respelling.text, _language_of(respelling.lang)).html)
                 if respelling else "",
                 "respelling_lang": respelling.lang if respelling else site.info.tag,
-                "definition": Markup(render_inline(definition.text, LocaleInfo_language(definition.lang)).html)
+                "definition": Markup(render_inline(definition.text, _language_of(definition.lang)).html)
                 if definition else "",
                 "definition_lang": definition.lang if definition else site.info.tag,
                 "ipa": site.ipa.get(doc.slug, ""), "ipa_lang": f"{site.info.language}-fonipa",
@@ -443,18 +409,14 @@ DEFAULT_DISCLAIMER = N_("The information on this site should not be used as a su
 
 
 def _strip_tags(html: str) -> str:
-    import re
-    from html import unescape
     return unescape(re.sub(r"<[^>]+>", "", str(html)))
 
 
 def _strip_spans(html: str) -> str:
-    import re
     return re.sub(r"</?span[^>]*>", "", str(html))
 
 
 def _collation_key(info: LocaleInfo) -> Callable[[str], Any]:
-    import unicodedata
     return lambda text: unicodedata.normalize("NFKD", text).casefold()
 
 

@@ -38,7 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import imageio_ffmpeg
 import numpy as np
+from mutagen.id3 import ID3, ID3NoHeaderError
 
 from audio_build.errors import AudioBuildError
 
@@ -262,7 +264,6 @@ class Recognizer:
 
 def decode_16k(mp3: Path) -> np.ndarray:
     """The whole MP3 as float32 mono at 16 kHz (one ffmpeg run per file, then cues are slices)."""
-    import imageio_ffmpeg
 
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(mp3), "-f", "f32le",
                "-ac", "1", "-ar", str(ASR_RATE), "-"]
@@ -275,10 +276,6 @@ def decode_16k(mp3: Path) -> np.ndarray:
 
 def voice_of(mp3: Path) -> str:
     """The voice the MP3's own tags name (the build writes it into the comment frame)."""
-    try:
-        from mutagen.id3 import ID3, ID3NoHeaderError
-    except ImportError:
-        return ""
     try:
         tags = ID3(str(mp3))
     except (ID3NoHeaderError, OSError):

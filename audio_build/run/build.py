@@ -10,17 +10,32 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from audio_build import __version__
 from audio_build.cache import code_version
 from audio_build.config import Config, LocaleConfig
+from audio_build.content.document import TERM, Corpus, load_corpus
+from audio_build.content.markup import plain_text
+from audio_build.errors import AudioBuildError, CatalogError
+from audio_build.files import sweep_temp_files
+from audio_build.i18n.extract import SITE_DOMAIN
+from audio_build.i18n.interface import Interface
 from audio_build.i18n.locales import LocaleInfo
+from audio_build.i18n.localize import load_strings, localize
 from audio_build.publish import paths
-from audio_build.run.workers import map_in_processes
+from audio_build.publish.downloads import locale_downloads
+from audio_build.publish.output import Output, current_generation, publish, read_manifest
+from audio_build.publish.pages import SiteRenderer, static_files
+from audio_build.publish.site import AudioOutput, LocaleSite
+from audio_build.run import narration
+from audio_build.run.jobs import PRONUNCIATION, AudioJob, AudioResult, close_engines
+from audio_build.run.workers import map_in_processes, map_with_context
+from audio_build.speech.lexicon import lexicon_path, read_lexicon
 
 
 @dataclass
@@ -51,6 +66,7 @@ class BuildSummary:
     nothing_to_do: bool = False
     broken: dict[str, list[str]] = field(default_factory=dict)  # locale -> FILE:LINE problems of its catalogs
     kept_previous: list[str] = field(default_factory=list)  # broken locales whose last good pages stay online
+    kept_unselected: list[str] = field(default_factory=list)  # locales left out with -l, kept as published
 
 
 # ----------------------------------------------------------------------------------- input hashing
@@ -88,16 +104,7 @@ def input_fingerprint(config: Config, options: BuildOptions) -> dict[str, Any]:
 
 # -------------------------------------------------------------------------------------------- build
 
-def selected_locales(config: Config, codes: Sequence[str]) -> list[LocaleConfig]:
-    if not codes:
-        return list(config.locales)
-    chosen = [config.locale(code) for code in codes]
-    return chosen
-
-
-def build(config: Config, options: BuildOptions, log: Callable[[str], None] = lambda m: None) -> BuildSummary:
-    from audio_build.publish.output import publish, read_manifest
-
+def build(config: Config, options: BuildOptions) -> BuildSummary:
     started = time.perf_counter()
     summary = BuildSummary()
     fingerprint = input_fingerprint(config, options)
@@ -109,13 +116,10 @@ def build(config: Config, options: BuildOptions, log: Callable[[str], None] = la
         summary.seconds = time.perf_counter() - started
         return summary
 
-    from audio_build.files import sweep_temp_files
-
     sweep_temp_files(config.cache_dir)  # temp files a killed build left behind are never read
-    outputs, inputs_by_output = _produce(config, options, summary, log, manifest)
+    outputs = _produce(config, options, summary, manifest)
     # A build that left a locale out is not the build of these inputs: the next run tries (and reports) again.
-    inputs = {"fingerprint": None if summary.broken else fingerprint, "by_output": inputs_by_output}
-    result = publish(config.output_dir, outputs, inputs)
+    result = publish(config.output_dir, outputs, {"fingerprint": None if summary.broken else fingerprint})
     summary.outputs = len(outputs)
     summary.written = result.written
     summary.kept = result.kept
@@ -124,94 +128,80 @@ def build(config: Config, options: BuildOptions, log: Callable[[str], None] = la
     return summary
 
 
-def _produce(config: Config, options: BuildOptions, summary: BuildSummary, log: Callable[[str], None],
-             manifest: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    from audio_build.content.document import TERM, load_corpus
-    from audio_build.content.markup import plain_text
-    from audio_build.i18n.extract import SITE_DOMAIN
-    from audio_build.i18n.interface import Interface
-    from audio_build.i18n.localize import localize
-    from audio_build.publish.output import Output
-    from audio_build.publish.pages import LocaleSite, SiteRenderer, static_files
-    from audio_build.speech.lexicon import lexicon_path, read_lexicon
-
+def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
+             manifest: dict[str, Any]) -> dict[str, Output]:
+    """Every file of the new generation: the locales built now, and the last published files of the others."""
     corpus = load_corpus(config.content_dir, config.root)
-    locales = selected_locales(config, options.locales)
-    if config.source.tag not in {loc.tag for loc in locales}:
-        locales = [config.locale(config.source.tag), *locales]
-    translated = [loc.info for loc in locales if loc.info.tag != config.source.tag]
-    domains = [SITE_DOMAIN, *(doc.domain for doc in corpus.documents)]
-    tasks = [(config.locales_dir, info, domain) for info in translated for domain in domains]
-    loaded = dict(zip([(info.tag, domain) for _, info, domain in tasks],
-                      map_in_processes(_strings_of, tasks, options.jobs), strict=True))
+    wanted = {config.source.tag} | {loc.tag for loc in config.selected(options.locales)}
+    loaded = _load_strings(config, corpus, options.jobs)
     for (tag, _), strings in loaded.items():
         if isinstance(strings, str):
             summary.broken.setdefault(tag, []).append(strings)
-    kept = _previous_outputs(config, manifest, [loc for loc in locales if loc.tag in summary.broken])
-    summary.kept_previous = sorted({tag for tag, _ in kept.values()}, key=[loc.tag for loc in locales].index)
-    locales = [loc for loc in locales if loc.tag not in summary.broken]
-    sites: dict[str, LocaleSite] = {}
-    for loc in locales:
-        info = loc.info
-        ui_strings = _usable(loaded.get((info.tag, SITE_DOMAIN), {}))
-        docs = {}
-        for doc in corpus.documents:
-            strings = _usable(loaded.get((info.tag, doc.domain), {}))
-            local = localize(doc, info, config.source, strings, config.publish_threshold)
-            summary.warnings.extend(local.warnings)
-            if local.published:
-                docs[(doc.kind, doc.slug)] = local
-            else:
-                summary.warnings.append(
-                    f"{doc.path}: {info.tag}: not published ({local.percent:.0f}% translated, "
-                    f"threshold {config.publish_threshold:g}%)")
-        lexicon = read_lexicon(lexicon_path(config.locales_dir, info.folder))
-        ipa = {doc.slug: found for (kind, _), doc in docs.items() if kind == TERM
-               for found in [lexicon.ipa_for(plain_text(doc.title.text))] if found}
-        sites[info.tag] = LocaleSite(info=info, ui=Interface(ui_strings, info.tag, config.source.tag, info.language),
-                                     docs=docs, audio_available=False, ipa=ipa)
-        summary.locales.append(info.tag)
-
+    # Locales not rebuilt now (broken catalogs, or left out with -l) keep their last published files.
+    resting = [loc for loc in config.locales if loc.tag in summary.broken or loc.tag not in wanted]
+    kept = _previous_outputs(config, manifest, resting)
+    kept_tags = {tag for tag, _ in kept.values()}
+    summary.kept_previous = [loc.tag for loc in config.locales if loc.tag in summary.broken and loc.tag in kept_tags]
+    summary.kept_unselected = [loc.tag for loc in config.locales if loc.tag not in wanted and loc.tag in kept_tags]
+    # Every locale that will be online, localized: the language switcher links each one's pages.
+    online = [loc for loc in config.locales if loc.tag not in summary.broken and (loc.tag in wanted or loc.tag in kept_tags)]
+    sites = {loc.tag: _localized_site(config, corpus, loc, loaded, summary, warn=loc.tag in wanted) for loc in online}
+    building = [loc for loc in online if loc.tag in wanted]
+    summary.locales.extend(loc.tag for loc in building)
     renderer = SiteRenderer(config.title, config.source, corpus, sites)
-    locale_outputs: dict[str, dict[str, Any]] = {tag: {} for tag in sites}
-    page_counts: dict[str, int] = {}
-
-    def finish(tag: str) -> None:
-        """Downloads and pages of one locale: they depend on no other locale, so they can run early."""
-        site, out = sites[tag], locale_outputs[tag]
-        if options.audio:
-            from audio_build.publish.downloads import add_locale_downloads
-
-            add_locale_downloads(config, corpus, site, out, config.title)
-        pages = renderer.render_locale(site)
-        for path, data in pages.items():
-            out[path] = Output.of_bytes(data)
-        page_counts[tag] = len(pages)
 
     if options.audio:
-        _narrate(config, options, locales, sites, locale_outputs, summary, finish)
-    else:  # pages only: each locale's pages in a forked worker that already holds every localized site
-        global _RENDERING
-        _RENDERING = (renderer, sites)
-        try:
-            rendered = map_in_processes(_pages_of, list(sites), options.jobs, min_tasks=2)
-        finally:
-            _RENDERING = None
-        for tag, pages in zip(sites, rendered, strict=True):
-            for path, data in pages.items():
-                locale_outputs[tag][path] = Output.of_bytes(data)
-            page_counts[tag] = len(pages)
-
-    outputs: dict[str, Any] = {path: output for path, (_, output) in kept.items()}
-    for out in locale_outputs.values():
-        outputs.update(out)
-    for path, data in static_files().items():
-        outputs[path] = Output.of_bytes(data)
+        built = _narrate(config, options, corpus, renderer, building, sites, summary)
+    else:  # pages only: each locale's pages in a forked worker that inherits every localized site
+        tags = [loc.tag for loc in building]
+        built = dict(zip(tags, map_with_context(_pages_of, (renderer, sites), tags, options.jobs, min_tasks=2),
+                         strict=True))
+    outputs: dict[str, Output] = {path: output for path, (_, output) in kept.items()}
+    for tag in sites:
+        if tag in built:
+            pages, files = built[tag]
+            summary.pages += len(pages)
+            outputs.update(files)
+            outputs.update({path: Output.of_bytes(data) for path, data in pages.items()})
+    outputs.update({path: Output.of_bytes(data) for path, data in static_files().items()})
     path, data = renderer.chooser([config.locale(tag).info for tag in summary.kept_previous],
                                   [loc.tag for loc in config.locales])
     outputs[path] = Output.of_bytes(data)
-    summary.pages += sum(page_counts.values()) + 1
-    return outputs, {}
+    summary.pages += 1
+    return outputs
+
+
+def _load_strings(config: Config, corpus: Corpus,
+                  jobs: int | None) -> dict[tuple[str, str], dict[tuple[str, str | None], str] | str]:
+    """Every translated locale's strings per domain, parsed in worker processes (CPU-bound)."""
+    translated = [loc.info for loc in config.locales if loc.tag != config.source.tag]
+    domains = [SITE_DOMAIN, *(doc.domain for doc in corpus.documents)]
+    tasks = [(config.locales_dir, info, domain) for info in translated for domain in domains]
+    return dict(zip([(info.tag, domain) for _, info, domain in tasks], map_in_processes(_strings_of, tasks, jobs),
+                    strict=True))
+
+
+def _localized_site(config: Config, corpus: Corpus, loc: LocaleConfig,
+                    loaded: dict[tuple[str, str], dict[tuple[str, str | None], str] | str], summary: BuildSummary,
+                    warn: bool) -> LocaleSite:
+    """One locale's site model before audio: its published documents, interface words and term IPA."""
+    info = loc.info
+    docs = {}
+    for doc in corpus.documents:
+        local = localize(doc, info, config.source, _usable(loaded.get((info.tag, doc.domain), {})),
+                         config.publish_threshold)
+        if warn:
+            summary.warnings.extend(local.warnings)
+        if local.published:
+            docs[(doc.kind, doc.slug)] = local
+        elif warn:
+            summary.warnings.append(f"{doc.path}: {info.tag}: not published ({local.percent:.0f}% translated, "
+                                    f"threshold {config.publish_threshold:g}%)")
+    lexicon = read_lexicon(lexicon_path(config.locales_dir, info.folder))
+    ipa = {doc.slug: found for (kind, _), doc in docs.items() if kind == TERM
+           for found in [lexicon.ipa_for(plain_text(doc.title.text))] if found}
+    ui = Interface(_usable(loaded.get((info.tag, SITE_DOMAIN), {})), info.tag, config.source.tag, info.language)
+    return LocaleSite(info=info, ui=ui, docs=docs, audio_available=False, ipa=ipa)
 
 
 def _strings_of(task: tuple[Path, LocaleInfo, str]) -> dict[tuple[str, str | None], str] | str:
@@ -219,9 +209,6 @@ def _strings_of(task: tuple[Path, LocaleInfo, str]) -> dict[tuple[str, str | Non
 
     A catalog that cannot be read gives its FILE:LINE problem instead: it costs its own locale, not the build.
     """
-    from audio_build.errors import CatalogError
-    from audio_build.i18n.localize import load_strings
-
     locales_dir, info, domain = task
     try:
         return load_strings(locales_dir, info, domain)[0]
@@ -235,20 +222,18 @@ def _usable(strings: dict[tuple[str, str | None], str] | str) -> dict[tuple[str,
 
 
 def _previous_outputs(config: Config, manifest: dict[str, Any],
-                      broken: Sequence[LocaleConfig]) -> dict[str, tuple[str, Any]]:
-    """The last published files of each broken locale (its folder and its bundle), to publish again as they were.
+                      resting: Sequence[LocaleConfig]) -> dict[str, tuple[str, Output]]:
+    """The last published files of each locale not rebuilt now (its folder and its bundle), to publish again.
 
-    Patients keep the last good pages and audio in their language while its catalog is fixed; a locale never
-    published before has nothing to keep and is left out of this build.
+    Patients keep the last good pages and audio in their language while its catalog is fixed, and a
+    one-locale build (`-l es`) does not unpublish the others; a locale never published has nothing to keep.
     """
-    from audio_build.publish.output import Output, current_generation
-
     current = current_generation(config.output_dir)
     published = manifest.get("outputs", {})
-    kept: dict[str, tuple[str, Any]] = {}
+    kept: dict[str, tuple[str, Output]] = {}
     if current is None or not isinstance(published, dict):
         return kept
-    for loc in broken:
+    for loc in resting:
         for path, info in published.items():
             if path.startswith(f"{loc.tag}/") or path == paths.bundle(loc.tag):
                 source = current / path
@@ -257,37 +242,36 @@ def _previous_outputs(config: Config, manifest: dict[str, Any],
     return kept
 
 
-_RENDERING: tuple[Any, dict[str, Any]] | None = None  # what forked page workers render from
+def _pages_of(shared: tuple[SiteRenderer, dict[str, LocaleSite]], tag: str) -> LocaleBuilt:
+    renderer, sites = shared
+    return renderer.render_locale(sites[tag]), {}
 
 
-def _pages_of(tag: str) -> dict[str, bytes]:
-    assert _RENDERING is not None
-    renderer, sites = _RENDERING
-    pages: dict[str, bytes] = renderer.render_locale(sites[tag])
-    return pages
+LocaleBuilt = tuple[dict[str, bytes], dict[str, Output]]  # one locale's pages, and its audio and download files
 
 
-def _narrate(config: Config, options: BuildOptions, locales: list[LocaleConfig], sites: dict[str, Any],
-             locale_outputs: dict[str, dict[str, Any]], summary: BuildSummary,
-             finish: Callable[[str], None]) -> None:
-    """Run the audio jobs; as soon as a locale's audio is done, hand it to `finish` (in a thread when
-    building in parallel, so EPUBs, bundles and pages overlap with the audio of other locales)."""
-    from concurrent.futures import Future, ThreadPoolExecutor
-
-    from audio_build.errors import AudioBuildError
-    from audio_build.run import narration
-    from audio_build.run.jobs import AudioJob, AudioResult
-
-    plan = narration.plan(config, locales, {tag: site.docs for tag, site in sites.items()}, options.engine,
+def _narrate(config: Config, options: BuildOptions, corpus: Corpus, renderer: SiteRenderer,
+             building: list[LocaleConfig], sites: dict[str, LocaleSite], summary: BuildSummary) -> dict[str, LocaleBuilt]:
+    """Run the audio jobs; as soon as a locale's audio is done, make its downloads and pages (in a thread
+    when building in parallel, so EPUBs, bundles and pages overlap with the audio of other locales)."""
+    plan = narration.plan(config, building, {loc.tag: sites[loc.tag].docs for loc in building}, options.engine,
                           title=lambda tag: str(sites[tag].ui.pgettext("site title", config.title)))
     narration.check_strict(plan, options.strict)
     summary.warnings.extend(plan.warnings)
-    pending = {tag: sum(1 for job in plan.jobs if job.locale == tag) for tag in sites}
-    done: dict[str, list[tuple[AudioJob, AudioResult]]] = {tag: [] for tag in sites}
+    tags = [loc.tag for loc in building]
+    pending = {tag: sum(1 for job in plan.jobs if job.locale == tag) for tag in tags}
+    done: dict[str, list[tuple[AudioJob, AudioResult]]] = {tag: [] for tag in tags}
     errors: list[str] = []
     parallel = (options.jobs or os.cpu_count() or 1) > 1 or options.executor == "dask"
     finisher = ThreadPoolExecutor(max_workers=1) if parallel else None
-    finishing: list[Future[None]] = []
+    finishing: dict[str, Future[LocaleBuilt]] = {}
+    built: dict[str, LocaleBuilt] = {}
+
+    def finish(site: LocaleSite, audio_files: dict[str, Output]) -> LocaleBuilt:
+        """Downloads and pages of one locale: they depend on no other locale, so they can run early."""
+        downloads = locale_downloads(config, corpus, site, audio_files, config.title)
+        final = replace(site, downloads=downloads.per_doc, locale_downloads=downloads.for_locale)
+        return renderer.render_locale(final), {**audio_files, **downloads.files}
 
     def locale_ready(tag: str) -> None:
         voice = plan.voices.get(tag)
@@ -302,16 +286,15 @@ def _narrate(config: Config, options: BuildOptions, locales: list[LocaleConfig],
                 errors.append(f"--strict: no audio for {tag}: {unavailable}")
                 return
             summary.warnings.append(f"{tag}: no audio: {unavailable}")
-        sites[tag].audio_available = bool(voice and voice.voice) and not unavailable
-        sites[tag].voice = voice.label if voice and sites[tag].audio_available else ""
-        if not unavailable:
-            for job, result in results:
-                summary.audio_seconds += result.duration
-                _attach(sites[tag], locale_outputs[tag], job, result)
+        available = bool(voice and voice.voice) and not unavailable
+        audio = LocaleAudio.of(tag, [] if unavailable else results)
+        summary.audio_seconds += sum(result.duration for _, result in ([] if unavailable else results))
+        site = replace(sites[tag], audio_available=available, voice=voice.label if voice and available else "",
+                       audio=audio.documents, term_clips=audio.term_clips)
         if finisher is None:
-            finish(tag)
+            built[tag] = finish(site, audio.files)
         else:
-            finishing.append(finisher.submit(finish, tag))
+            finishing[tag] = finisher.submit(finish, site, audio.files)
 
     def on_result(job: AudioJob, result: AudioResult) -> None:
         summary.clips_synthesized += result.synthesized
@@ -327,51 +310,51 @@ def _narrate(config: Config, options: BuildOptions, locales: list[LocaleConfig],
     try:
         narration.run(plan.jobs, options.jobs, options.executor, options.scheduler, options.progress,
                       on_result=on_result)
-        for future in finishing:
-            future.result()
+        for tag, future in finishing.items():
+            built[tag] = future.result()
     finally:
         if finisher is not None:
             finisher.shutdown(wait=True)
+        close_engines()
     if errors:
         raise AudioBuildError("audio failed (finished clips are kept in the cache; run the build again to retry "
                               "only what failed):\n  " + "\n  ".join(errors[:10]))
+    return built
 
 
-def _attach(site: Any, out: dict[str, Any], job: Any, result: Any) -> None:
-    """Put one finished audio job's files into its locale's outputs and pages."""
-    from audio_build.publish import paths
-    from audio_build.publish.output import Output
-    from audio_build.publish.pages import AudioOutput
+@dataclass(frozen=True)
+class LocaleAudio:
+    """One locale's finished audio: its files by site path, and what its pages and books link."""
 
-    if result.mp3 is None:
-        return
-    kind, slug = _job_document(job.name)
-    if kind == "pronunciation":
-        clip_path = paths.term_clip(job.locale, slug)
-        out[clip_path] = Output.of_file(Path(result.mp3), result.sha256)
-        site.term_clips[slug] = clip_path
-        return
-    mp3 = paths.doc_audio(job.locale, kind, slug, "mp3")
-    vtt = paths.doc_audio(job.locale, kind, slug, "vtt")
-    sync = paths.doc_audio(job.locale, kind, slug, "json")
-    out[mp3] = Output.of_file(Path(result.mp3), result.sha256)
-    out[vtt] = Output.of_bytes(result.vtt)
-    out[sync] = Output.of_bytes(result.sync)
-    site.audio[(kind, slug)] = AudioOutput(mp3=mp3, vtt=vtt, size=result.size, duration=result.duration,
-                                           timings=result.timings, chapters=result.chapters)
+    files: dict[str, Output]
+    documents: dict[tuple[str, str], AudioOutput]
+    term_clips: dict[str, str]
 
-
-def _job_document(name: str) -> tuple[str, str]:
-    """'es/slug' -> (article, slug); 'es/glossary/slug' -> (term, slug); 'es/pronunciation/slug'."""
-    from audio_build.content.document import ARTICLE, TERM
-
-    parts = name.split("/")
-    if len(parts) == 2:
-        return ARTICLE, parts[1]
-    return (TERM if parts[1] == "glossary" else "pronunciation"), parts[2]
+    @classmethod
+    def of(cls, tag: str, results: Sequence[tuple[AudioJob, AudioResult]]) -> LocaleAudio:
+        files: dict[str, Output] = {}
+        documents: dict[tuple[str, str], AudioOutput] = {}
+        term_clips: dict[str, str] = {}
+        for job, result in results:
+            if result.mp3 is None:
+                continue
+            if job.kind == PRONUNCIATION:
+                clip_path = paths.term_clip(tag, job.slug)
+                files[clip_path] = Output.of_file(Path(result.mp3), result.sha256)
+                term_clips[job.slug] = clip_path
+                continue
+            mp3, vtt, sync = (paths.doc_audio(tag, job.kind, job.slug, ext) for ext in ("mp3", "vtt", "json"))
+            files[mp3] = Output.of_file(Path(result.mp3), result.sha256)
+            files[vtt] = Output.of_bytes(result.vtt)
+            files[sync] = Output.of_bytes(result.sync)
+            documents[(job.kind, job.slug)] = AudioOutput(mp3=mp3, vtt=vtt, size=result.size,
+                                                          duration=result.duration, timings=result.timings,
+                                                          chapters=result.chapters)
+        return cls(files, documents, term_clips)
 
 
-def print_summary(summary: BuildSummary, stream: Any = sys.stderr) -> None:
+def print_summary(summary: BuildSummary, stream: Any = None) -> None:
+    stream = stream or sys.stderr  # looked up at call time: Click's test runner swaps it
     if summary.nothing_to_do:
         print(f"nothing to do: {summary.outputs} outputs are up to date ({summary.seconds:.2f} s)", file=stream)
         return
@@ -380,3 +363,5 @@ def print_summary(summary: BuildSummary, stream: Any = sys.stderr) -> None:
           f"({summary.written} written, {summary.kept} unchanged, {summary.removed} removed); "
           f"clips: {summary.clips_synthesized} synthesized, {summary.clips_cached} cached; "
           f"{minutes:.1f} min of audio; {summary.seconds:.1f} s", file=stream)
+    if summary.kept_unselected:
+        print(f"kept as last published (not selected with -l): {', '.join(summary.kept_unselected)}", file=stream)

@@ -8,6 +8,7 @@ started, which is also how the tests exercise this path.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 
 from audio_build.errors import AudioBuildError
@@ -25,7 +26,6 @@ def run_on_dask(jobs: Sequence[AudioJob], scheduler: str | None, workers: int | 
         if scheduler:
             client = Client(scheduler, timeout="20s")
         else:
-            import os
 
             cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=40)

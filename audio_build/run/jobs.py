@@ -8,7 +8,9 @@ bytes. Each worker process keeps one engine instance per engine kind.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import multiprocessing.util
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,9 @@ from audio_build.speech.engines import Engine, EngineSettings, make_engine
 from audio_build.speech.model import Clip, Sentence, Voice
 
 AUDIO_FORMAT_VERSION = code_version("audio/*.py", "run/jobs.py", "cache.py")
+
+
+PRONUNCIATION = "pronunciation"
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ class AudioJob:
     name: str  # "<locale>/<slug>", for messages
     source: str  # the source file, for messages
     locale: str
+    kind: str  # what it speaks: ARTICLE, TERM, or PRONUNCIATION (a term's pronunciation-guide clip)
+    slug: str
     clips: tuple[ClipSpec, ...]
     tags: Tags
     chapter_blocks: tuple[tuple[str, str], ...]  # (heading block id, heading text)
@@ -76,8 +83,17 @@ def engine_for(name: str, settings: EngineSettings) -> Engine:
     """One engine per kind per process (espeak keeps a helper process alive between jobs)."""
     key = (name, settings)
     if key not in _ENGINES:
+        if not _ENGINES:  # a pool worker closes its engines when it exits (parents close them after a build)
+            multiprocessing.util.Finalize(None, close_engines, exitpriority=10)
         _ENGINES[key] = make_engine(name, settings)
     return _ENGINES[key]
+
+
+def close_engines() -> None:
+    """Close every engine this process made: their helper processes and sessions end with the build."""
+    while _ENGINES:
+        _, engine = _ENGINES.popitem()
+        engine.close()
 
 
 def outputs_cached(job: AudioJob) -> AudioResult | None:
@@ -165,7 +181,6 @@ def _finish(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, ca
     if job.captions:
         cache.store_file(job.output_key, ".vtt", vtt)
         cache.store_file(job.output_key, ".json", sync)
-    import hashlib
 
     meta: dict[str, Any] = {"size": len(mp3), "sha256": hashlib.sha256(mp3).hexdigest(), "duration": played,
             "timings": {k: [round(v[0], 3), round(v[1], 3)] for k, v in timings.items()},

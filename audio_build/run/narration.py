@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 
 from audio_build.audio.assemble import SAMPLE_RATE
@@ -23,7 +24,16 @@ from audio_build.errors import AudioBuildError, EngineError
 from audio_build.i18n.locales import ISO_639_2
 from audio_build.i18n.localize import LocalizedArticle
 from audio_build.publish import paths
-from audio_build.run.jobs import AUDIO_FORMAT_VERSION, AudioJob, AudioResult, ClipSpec, engine_for, run_job
+from audio_build.run.jobs import (
+    AUDIO_FORMAT_VERSION,
+    PRONUNCIATION,
+    AudioJob,
+    AudioResult,
+    ClipSpec,
+    engine_for,
+    run_job,
+)
+from audio_build.run.workers import process_pool
 from audio_build.speech.engines import Engine, EngineSettings
 from audio_build.speech.lexicon import Lexicon, lexicon_path, read_lexicon
 from audio_build.speech.model import Voice
@@ -133,7 +143,8 @@ def plan(config: Config, locales: Sequence[LocaleConfig], docs: Mapping[str, Map
             tags = Tags(title=plain_text(doc.title.text), language=language, publisher=config.publisher,
                         voice_note=voice_note, album=title(loc.tag), date=doc.article.updated.isoformat())
             result.jobs.append(AudioJob(name=f"{loc.tag}/{slug}" if kind == ARTICLE else f"{loc.tag}/glossary/{slug}",
-                                        source=doc.article.path, locale=loc.tag, clips=specs, tags=tags,
+                                        source=doc.article.path, locale=loc.tag, kind=kind, slug=slug,
+                                        clips=specs, tags=tags,
                                         chapter_blocks=chapters, output_key=_output_key(specs, tags, chapters, True),
                                         cache_dir=str(config.cache_dir), settings=settings))
             if kind == TERM:
@@ -142,7 +153,7 @@ def plan(config: Config, locales: Sequence[LocaleConfig], docs: Mapping[str, Map
                 guide_tags = Tags(title=plain_text(doc.title.text), language=language, publisher=config.publisher,
                                   voice_note=voice_note, album=title(loc.tag))
                 result.jobs.append(AudioJob(name=f"{loc.tag}/pronunciation/{slug}", source=doc.article.path,
-                                            locale=loc.tag, clips=guide_specs, tags=guide_tags, chapter_blocks=(),
+                                            locale=loc.tag, kind=PRONUNCIATION, slug=slug, clips=guide_specs, tags=guide_tags, chapter_blocks=(),
                                             output_key=_output_key(guide_specs, guide_tags, (), False),
                                             cache_dir=str(config.cache_dir), settings=settings, captions=False))
     return result
@@ -211,9 +222,7 @@ def run(jobs: Sequence[AudioJob], workers: int | None, executor: str = "local", 
 
 def _run_pool(jobs: Sequence[AudioJob], workers: int,
               report: Callable[[AudioJob, AudioResult], None]) -> list[AudioResult]:
-    from concurrent.futures import as_completed
 
-    from audio_build.run.workers import process_pool
 
     ordered: list[AudioResult | None] = [None] * len(jobs)
     # Longest jobs first keeps both cores busy to the end.

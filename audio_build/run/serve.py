@@ -145,9 +145,13 @@ def watched_state(paths: list[Path]) -> dict[str, tuple[int, int]]:
     return state
 
 
-def watch(paths: list[Path], rebuild: Callable[[], None], stop: threading.Event, interval: float = 1.0) -> None:
-    """Poll for saved changes (editors save in many ways; polling sees them all) and rebuild."""
-    last = watched_state(paths)
+def watch(paths: list[Path], rebuild: Callable[[], None], stop: threading.Event, interval: float = 1.0,
+          since: dict[str, tuple[int, int]] | None = None) -> None:
+    """Poll for saved changes (editors save in many ways; polling sees them all) and rebuild.
+
+    `since` is the state the last build started from: an edit saved while that build ran is still new.
+    """
+    last = watched_state(paths) if since is None else since
     while not stop.wait(interval):
         current = watched_state(paths)
         if current != last:

@@ -7,6 +7,7 @@ that owns the pool and exits with it, so no orphan keeps running (or keeps the p
 from __future__ import annotations
 
 import ctypes
+import functools
 import multiprocessing
 import os
 import select
@@ -15,7 +16,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,18 +61,32 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def process_pool(workers: int, start_method: str, preload: tuple[str, ...] = ()) -> ProcessPoolExecutor:
+_RECEIVED: dict[str, Any] = {}  # in a worker: what its pool's initializer handed it (see map_with_context)
+
+
+def _start_worker(owner: int, shared: Any) -> None:
+    die_with_owner(owner)
+    _RECEIVED["shared"] = shared
+
+
+def _with_shared(function: Callable[[Any, T], R], task: T) -> R:
+    return function(_RECEIVED["shared"], task)
+
+
+def process_pool(workers: int, start_method: str, preload: tuple[str, ...] = (),
+                 shared: Any = None) -> ProcessPoolExecutor:
     """A ProcessPoolExecutor whose workers die with their parent.
 
     "fork" is cheapest for a process with no threads; "forkserver" (with modules preloaded) for a
-    parent that runs threads or holds state the workers must not inherit.
+    parent that runs threads or holds state the workers must not inherit. `shared` reaches each worker
+    through the pool's initializer (inherited, never pickled, under "fork").
     """
     method = start_method if start_method in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     if method == "forkserver" and preload:
         context.set_forkserver_preload(list(preload))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_owner,
-                               initargs=(os.getpid(),))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                               initargs=(os.getpid(), shared))
 
 
 def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], jobs: int | None, min_tasks: int = 8) -> list[R]:
@@ -86,3 +101,16 @@ def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], jobs: int |
         return [function(task) for task in tasks]
     with process_pool(workers, "fork") as pool:
         return list(pool.map(function, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
+
+
+def map_with_context(function: Callable[[Any, T], R], shared: Any, tasks: Sequence[T], jobs: int | None,
+                     min_tasks: int = 8) -> list[R]:
+    """`map_in_processes` for tasks that all read one large object (`function(shared, task)`): forked
+    workers inherit `shared` through their pool's initializer instead of receiving a pickled copy per task."""
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    if workers <= 1 or len(tasks) < min_tasks or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(shared, task) for task in tasks]
+    with process_pool(workers, "fork", shared=shared) as pool:
+        return list(pool.map(functools.partial(_with_shared, function), tasks,
+                             chunksize=max(1, len(tasks) // (workers * 8))))

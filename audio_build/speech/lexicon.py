@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
+from xml.sax.saxutils import escape
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -52,11 +53,6 @@ class Lexicon:
             if any(g.casefold() == folded for g in lexeme.graphemes):
                 return lexeme
         return None
-
-    def without(self, grapheme: str) -> Lexicon:
-        folded = grapheme.casefold()
-        return Lexicon(self.language, tuple(x for x in self.lexemes
-                                            if all(g.casefold() != folded for g in x.graphemes)), self.path)
 
     def ipa_for(self, phrase: str) -> str | None:
         lexeme = self.lookup(phrase)
@@ -157,7 +153,6 @@ def apply(text: str, lexicon: Lexicon) -> tuple[Part, ...]:
 
 def serialize(lexicon: Lexicon) -> bytes:
     """A PLS document for EPUB packages and downloads (same content as the source file)."""
-    from xml.sax.saxutils import escape
 
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<lexicon version="1.0" xmlns="{PLS_NS}" alphabet="ipa" xml:lang="{escape(lexicon.language)}">']

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, Self
 
 import numpy as np
 
@@ -67,6 +67,19 @@ class Engine(Protocol):
 
     def close(self) -> None:
         """Release helper processes or sessions."""
+
+
+class ClosingEngine:
+    """Every engine is a context manager: `with make_engine(...) as engine:` closes its helper processes."""
+
+    def close(self) -> None:
+        """Release helper processes or sessions."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)

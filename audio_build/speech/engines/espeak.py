@@ -20,7 +20,7 @@ import numpy as np
 from audio_build.cache import code_version
 from audio_build.errors import EngineError
 from audio_build.i18n.locales import LocaleInfo
-from audio_build.speech.engines import tagalog
+from audio_build.speech.engines import ClosingEngine, tagalog
 from audio_build.speech.model import Clip, Sentence, Voice
 
 PROTOCOL = "1"
@@ -41,7 +41,7 @@ def sanitize(text: str) -> str:
     return text.replace("[", "(").replace("]", ")").replace("\x00", " ")
 
 
-class EspeakEngine:
+class EspeakEngine(ClosingEngine):
     name = "espeak"
 
     def __init__(self, timeout: float = 60.0) -> None:

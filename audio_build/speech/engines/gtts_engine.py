@@ -37,6 +37,7 @@ from gtts.lang import tts_langs
 from audio_build.config import GttsSettings
 from audio_build.errors import EngineError, EngineUnavailable
 from audio_build.i18n.locales import LocaleInfo
+from audio_build.speech.engines import ClosingEngine
 from audio_build.speech.model import Clip, Sentence, Voice
 
 PROTOCOL = "1"
@@ -117,7 +118,7 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
-class GttsEngine:
+class GttsEngine(ClosingEngine):
     name = "gtts"
 
     def __init__(self, settings: GttsSettings | None = None, *, clock: Callable[[], float] = time.monotonic,

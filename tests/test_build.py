@@ -1,0 +1,69 @@
+"""The build's orchestration: which locales a build publishes, and the preview watcher's timing."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+
+from audio_build.run.serve import watch, watched_state
+from tests.conftest import Project
+
+
+def _digests(site: Path, prefix: str) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file() and p.relative_to(site).as_posix().startswith(prefix)}
+
+
+def test_a_one_locale_build_keeps_every_other_locale_as_published(spanish_project: Project) -> None:
+    config = spanish_project.root / "audio-build.toml"
+    config.write_text(config.read_text().replace('locales = ["en", "es"]', 'locales = ["en", "es", "fr"]'))
+    spanish_project.cli("init", "-l", "fr")
+    spanish_project.cli("build", "--no-audio")
+    full = spanish_project.site
+    french, spanish = _digests(full, "fr/"), _digests(full, "es/")
+    assert french and spanish
+
+    (spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po").write_text(
+        (spanish_project.root / "locales/es/LC_MESSAGES/blood-tests.po").read_text()
+        .replace("La sangre pasa a un tubo.", "La sangre se guarda en un tubo."))
+    result = spanish_project.cli("build", "--no-audio", "-l", "es")
+    assert "kept as last published (not selected with -l): fr" in result.output
+    site = spanish_project.site
+    assert site != full, "a new generation was published"
+    assert _digests(site, "fr/") == french, "French was neither removed nor changed"
+    page = (site / "es/blood-tests/index.html").read_text()
+    assert "La sangre se guarda en un tubo." in page
+    assert 'hreflang="fr"' in (site / "es/index.html").read_text(), "Spanish pages still link the French site"
+    assert "Français" in (site / "index.html").read_text(), "the chooser still lists French"
+
+    # A locale never published has nothing to keep: it is not invented.
+    spanish_project.cli("build", "--no-audio", "-l", "es", "--out", str(spanish_project.root / "other"))
+    assert not (spanish_project.root / "other/fr").exists()
+
+
+def test_an_edit_saved_during_the_first_build_is_not_missed(tmp_path: Path) -> None:
+    source = tmp_path / "content"
+    source.mkdir()
+    (source / "a.md").write_text("first")
+    before_first_build = watched_state([source])
+    (source / "a.md").write_text("saved while the first build ran")  # same second, different size
+    rebuilt = threading.Event()
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=([source], rebuilt.set, stop),
+                              kwargs={"interval": 0.05, "since": before_first_build}, daemon=True)
+    thread.start()
+    try:
+        assert rebuilt.wait(5), "the watcher compared against a snapshot taken after the first build"
+    finally:
+        stop.set()
+        thread.join(5)
+    quiet = threading.Event()
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=([source], quiet.set, stop), kwargs={"interval": 0.05}, daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    stop.set()
+    thread.join(5)
+    assert not quiet.is_set(), "nothing changed after the watcher's own snapshot"
