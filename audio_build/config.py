@@ -65,7 +65,7 @@ class GttsSettings:
     timeout: float = 10.0
     retries: int = 4
     backoff: float = 1.0
-    url: str | None = None  # only for testing against a local server: replaces https://translate.google.<tld>
+    url: str | None = None  # a proxy or mirror of Google Translate's endpoint: replaces https://translate.google.<tld>
 
 
 @dataclass(frozen=True)

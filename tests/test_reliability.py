@@ -25,6 +25,8 @@ from audio_build.speech.lexicon import parse_lexicon
 from tests.conftest import BIN, Project, translate
 from tests.helpers import all_strings
 
+FAULTS = Path(__file__).with_name("faults")  # a faulty espeak test engine, registered through sitecustomize
+
 CORPUS = Path(__file__).parent / "corpus"
 PARAGRAPH = "A blood test uses a small sample of blood. A **phlebotomist** takes the sample from a vein."
 
@@ -190,12 +192,14 @@ def test_a_failing_clip_is_named_and_everything_else_is_kept(spanish_project: Pr
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     spanish_project.write("audio-build.toml", (spanish_project.root / "audio-build.toml").read_text()
                           + "\n[engines.espeak]\ntimeout = 3\n")
-    monkeypatch.setenv("AUDIO_BUILD_FAILPOINT", f"{fault}:needle goes into")
+    monkeypatch.setenv("PYTHONPATH", str(FAULTS))  # registers the faulty test engine in every process
+    monkeypatch.setenv("AUDIO_BUILD_TEST_FAULT", f"{fault}:needle goes into")
     proc = spanish_project.run("build", "-l", "en", expect=1)
     assert 'content/blood-tests.md: en: could not speak "A needle goes into a vein in your arm."' in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (spanish_project.root / "site").exists()
-    monkeypatch.delenv("AUDIO_BUILD_FAILPOINT")
+    monkeypatch.delenv("AUDIO_BUILD_TEST_FAULT")
+    monkeypatch.delenv("PYTHONPATH")
     again = spanish_project.run("build", "-l", "en")
     assert re.search(r"clips: 1 synthesized", again.stderr), again.stderr
 
@@ -362,7 +366,7 @@ def test_a_killed_build_leaves_no_worker_or_engine_process_behind(spanish_projec
     fork server and the espeak-ng helpers must all go too, and the next build must run."""
     # one clip hangs inside espeak-ng (a real hang, in the forked synthesis child), so without the
     # watch every process below the build would wait out the 60 s engine timeout
-    env = {**os.environ, "AUDIO_BUILD_FAILPOINT": "hang:small sting"}
+    env = {**os.environ, "PYTHONPATH": str(FAULTS), "AUDIO_BUILD_TEST_FAULT": "hang:small sting"}
     proc = subprocess.Popen([str(BIN / "audio-build"), "build", "-j2", "-q"], cwd=spanish_project.root, env=env,
                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60

@@ -43,6 +43,7 @@ def sanitize(text: str) -> str:
 
 class EspeakEngine(ClosingEngine):
     name = "espeak"
+    host_command: tuple[str, ...] = ("-m", "audio_build.speech.engines.espeak_host")  # run with this Python
 
     def __init__(self, timeout: float = 60.0) -> None:
         self.timeout = timeout
@@ -56,7 +57,7 @@ class EspeakEngine(ClosingEngine):
         if self._process is not None and self._process.poll() is None:
             return self._process
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the helper process
-        self._process = subprocess.Popen([sys.executable, "-m", "audio_build.speech.engines.espeak_host"],
+        self._process = subprocess.Popen([sys.executable, *self.host_command],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
         ready = self._read_header()
         self._version = str(ready.get("version", ""))

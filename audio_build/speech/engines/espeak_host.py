@@ -160,30 +160,9 @@ def _send(header: dict[str, object], payload: bytes = b"") -> None:
     stream.flush()
 
 
-def _failpoint(text: str, write_fd: int) -> None:
-    """Fault injection for the test suite (AUDIO_BUILD_FAILPOINT=crash|hang|empty|garbage:<words>).
-
-    The fault happens for real in this child (a segfault, a hang, nothing, garbage), so the tests prove
-    the isolation and error handling that protect a build from a misbehaving engine.
-    """
-    spec = os.environ.get("AUDIO_BUILD_FAILPOINT", "")
-    kind, _, words = spec.partition(":")
-    if not kind or not words or words not in text:
-        return
-    if kind == "crash":
-        os.kill(os.getpid(), signal.SIGSEGV)
-    elif kind == "hang":
-        time.sleep(3600)
-    elif kind in ("empty", "garbage"):
-        with os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(b"" if kind == "empty" else b"\x7f\x00not json at all")
-        os._exit(0)
-
-
 def _in_child(library: Library, request: dict[str, object], write_fd: int) -> None:
     """Runs in the forked child: do the work, write the reply to the pipe, exit without cleanup."""
     try:
-        _failpoint(str(request.get("text", "")), write_fd)
         payload = b""
         if request.get("op") == "phonemes":
             if request.get("phoneme_input"):
