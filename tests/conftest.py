@@ -155,7 +155,7 @@ SPANISH = {
 
 def translate(project: Project, lang: str, table: dict[str, str], domains: tuple[str, ...] | None = None) -> None:
     """Fill msgstrs the way a translator's tool would, through Babel, then save."""
-    from audio_build.i18n.catalog import read_catalog, write_catalog
+    from audio_build.i18n.pofile import read_catalog, write_catalog
 
     for po in sorted((project.root / "locales" / lang / "LC_MESSAGES").glob("*.po")):
         if domains and po.stem not in domains:

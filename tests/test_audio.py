@@ -103,7 +103,7 @@ def test_every_mp3_is_mono_normalized_and_peak_limited(built_site: Path) -> None
 
 def test_durations_match_clips_plus_pauses(built_site: Path, repo_project: Project) -> None:
     """Each MP3 lasts what its cached clips and the pauses between them add up to (within 5 %)."""
-    from audio_build.content.document import load_corpus
+    from audio_build.content.parse import load_corpus
     from audio_build.i18n.localize import load_strings, localize
     from audio_build.run import narration
 
@@ -280,7 +280,7 @@ def test_a_corrupt_cache_entry_is_never_used(spanish_project: Project) -> None:
 ])
 def test_a_hostile_translation_never_reaches_the_engine_as_markup(spanish_project: Project, hostile: str) -> None:
     """Through catalog reading, localization and narration planning to the exact text the engine is given."""
-    from audio_build.content.document import load_corpus
+    from audio_build.content.parse import load_corpus
     from audio_build.i18n.localize import load_strings, localize
     from audio_build.run.narration import plan
 

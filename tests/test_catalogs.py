@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from audio_build.i18n.catalog import read_catalog, translations, write_catalog
+from audio_build.i18n.catalog import translations
+from audio_build.i18n.pofile import read_catalog, write_catalog
 from tests.conftest import SPANISH, Project, translate
 
 MSGFMT = shutil.which("msgfmt")

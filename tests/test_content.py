@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from audio_build.content.document import load_corpus, parse_document
 from audio_build.content.markup import plain_text
+from audio_build.content.parse import load_corpus, parse_document
 from tests.conftest import REPO, Project
 
 

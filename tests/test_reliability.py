@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audio_build.content.document import parse_document
+from audio_build.content.parse import parse_document
 from audio_build.errors import AudioBuildError
-from audio_build.i18n.catalog import parse_catalog, read_catalog
+from audio_build.i18n.pofile import parse_catalog, read_catalog
 from audio_build.speech.lexicon import parse_lexicon
 from tests.conftest import BIN, Project, translate
 from tests.helpers import all_strings

@@ -14,7 +14,8 @@ from mutagen.id3 import ID3
 from audio_build.config import load_config
 from audio_build.content.markup import plain_text, translation_problems
 from audio_build.content.sentences import sentences
-from audio_build.i18n.catalog import read_catalog, stats
+from audio_build.i18n.catalog import stats
+from audio_build.i18n.pofile import read_catalog
 from audio_build.run.narration import resolve_voice
 from audio_build.speech.engines.espeak import EspeakEngine
 from audio_build.speech.engines.tagalog import phonemes as tagalog_phonemes
@@ -89,7 +90,7 @@ class _Text(HTMLParser):
 @pytest.mark.parametrize("loc", TARGETS, ids=lambda loc: loc.tag)
 def test_pages_hold_no_untranslated_source_sentence(built_site: Path, loc: object) -> None:
     """Every English sentence of the content is gone from the translated pages (references excepted)."""
-    from audio_build.content.document import load_corpus
+    from audio_build.content.parse import load_corpus
 
     corpus = load_corpus(REPO / "content", REPO)
     english = {s for doc in corpus.documents for block in doc.blocks if block.name != "link_words"
@@ -107,7 +108,7 @@ def test_pages_hold_no_untranslated_source_sentence(built_site: Path, loc: objec
 def test_each_language_speaks_its_glossary_term_from_its_lexicon(loc: object) -> None:
     """The headword reaches espeak-ng as the lexicon's phonemes, and the entry changes what is heard."""
     info = loc.info  # type: ignore[attr-defined]
-    from audio_build.content.document import load_corpus
+    from audio_build.content.parse import load_corpus
     from audio_build.i18n.localize import load_strings, localize
 
     corpus = load_corpus(REPO / "content", REPO)

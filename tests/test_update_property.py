@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audio_build.config import load_config
-from audio_build.i18n.catalog import read_catalog, write_catalog
 from audio_build.i18n.commands import extract, update
+from audio_build.i18n.pofile import read_catalog, write_catalog
 from tests.helpers import all_strings
 
 WORDS = ["blood", "test", "vein", "needle", "arm", "sample", "tube", "nurse", "small", "sting", "rest", "water"]
@@ -135,7 +135,8 @@ def test_merge_keeps_every_translation_pair(old_entries: list[tuple[str, str | N
 
     from babel.messages.catalog import Catalog
 
-    from audio_build.i18n.catalog import merge, serialize
+    from audio_build.i18n.catalog import merge
+    from audio_build.i18n.pofile import serialize
 
     old = Catalog(locale="fr", domain="d")
     for index, (ident, ctx, plural) in enumerate(old_entries):

@@ -18,28 +18,26 @@ from babel.messages.extract import extract_from_file
 from babel.messages.plurals import get_plural
 
 from audio_build.config import Config
-from audio_build.content.document import Corpus, load_corpus
 from audio_build.content.markup import translation_problems
+from audio_build.content.model import Corpus
+from audio_build.content.parse import load_corpus
 from audio_build.errors import AudioBuildError, CatalogError
 from audio_build.files import sweep_temp_files, write_bytes
 from audio_build.i18n.catalog import (
     CatalogStats,
     build_template,
     compile_catalog,
-    content_of,
     domains_in,
     merge,
     mo_path,
     new_catalog,
     po_path,
-    read_catalog,
-    serialize,
     stats,
     template_path,
-    write_catalog,
 )
 from audio_build.i18n.extract import SITE_DOMAIN, Message, corpus_messages
 from audio_build.i18n.locales import LocaleInfo, locale_info
+from audio_build.i18n.pofile import content_of, read_catalog, serialize, write_catalog
 from audio_build.run.workers import map_in_processes
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent

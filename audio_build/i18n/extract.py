@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from audio_build.content.document import ARTICLE, TERM, Article, Block, Corpus, parse_document, read_source
+from audio_build.content.model import ARTICLE, TERM, Block, Corpus, Document
+from audio_build.content.parse import parse_document, read_source
 
 SITE_DOMAIN = "site"
 
@@ -81,7 +82,7 @@ def markup_notes(text: str) -> list[str]:
     return notes
 
 
-def _link_words(term: Article) -> list[str]:
+def _link_words(term: Document) -> list[str]:
     field = term.field("link_words")
     words = field.text if field else term.title.text
     return [w.strip() for w in words.split(",") if w.strip()]
@@ -101,7 +102,7 @@ def terms_in(text: str, words_by_term: Mapping[str, Sequence[str]]) -> list[str]
     return found
 
 
-def block_comments(doc: Article, block: Block, words_by_term: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+def block_comments(doc: Document, block: Block, words_by_term: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
     if block.kind == "field":
         notes_table = _TERM_NOTES if doc.kind == TERM else _ARTICLE_FIELD_NOTES
         notes = [notes_table.get(block.name, f"Field '{block.name}'.")]
@@ -120,7 +121,7 @@ def block_comments(doc: Article, block: Block, words_by_term: Mapping[str, Seque
     return tuple(notes)
 
 
-def document_messages(doc: Article, words_by_term: Mapping[str, Sequence[str]]) -> list[Message]:
+def document_messages(doc: Document, words_by_term: Mapping[str, Sequence[str]]) -> list[Message]:
     """One message per block, merged when two blocks share text and context (locations add up)."""
     merged: dict[tuple[str, str | None], Message] = {}
     for block in doc.blocks:

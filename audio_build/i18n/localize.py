@@ -12,11 +12,12 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from audio_build.content.document import Article, Block
 from audio_build.content.markup import translation_problems
-from audio_build.i18n.catalog import po_path, read_catalog, translations, typographic_key
+from audio_build.content.model import Block, Document
+from audio_build.i18n.catalog import po_path, translations, typographic_key
 from audio_build.i18n.extract import FIELD_CONTEXT
 from audio_build.i18n.locales import LocaleInfo
+from audio_build.i18n.pofile import read_catalog
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ class LocalBlock:
 
 
 @dataclass(frozen=True)
-class LocalizedArticle:
-    article: Article
+class LocalizedDocument:
+    document: Document
     locale: LocaleInfo
     source: LocaleInfo
     title: LocalBlock
@@ -50,11 +51,11 @@ class LocalizedArticle:
 
     @property
     def slug(self) -> str:
-        return self.article.slug
+        return self.document.slug
 
     @property
     def kind(self) -> str:
-        return self.article.kind
+        return self.document.kind
 
     @property
     def blocks(self) -> tuple[LocalBlock, ...]:
@@ -65,7 +66,7 @@ class LocalizedArticle:
 
     @property
     def warnings(self) -> list[str]:
-        return [f"{self.article.path}:{b.block.line}: {self.locale.tag}: translation not used: {b.problem}"
+        return [f"{self.document.path}:{b.block.line}: {self.locale.tag}: translation not used: {b.problem}"
                 for b in self.blocks if b.problem]
 
 
@@ -73,8 +74,8 @@ def _context(block: Block) -> str | None:
     return FIELD_CONTEXT.get(block.name) if block.kind == "field" else None
 
 
-def localize(article: Article, locale: LocaleInfo, source: LocaleInfo, strings: dict[tuple[str, str | None], str],
-             threshold: float) -> LocalizedArticle:
+def localize(article: Document, locale: LocaleInfo, source: LocaleInfo, strings: dict[tuple[str, str | None], str],
+             threshold: float) -> LocalizedDocument:
     """Pure: the catalog's usable translations in, the localized article out."""
     translated = 0
 
@@ -98,7 +99,7 @@ def localize(article: Article, locale: LocaleInfo, source: LocaleInfo, strings: 
     body = tuple(one(b) for b in article.body)
     total = len(article.blocks)
     percent = 100.0 * translated / total if total else 100.0
-    return LocalizedArticle(article=article, locale=locale, source=source, title=title, summary=summary,
+    return LocalizedDocument(document=article, locale=locale, source=source, title=title, summary=summary,
                             fields=fields, body=body, percent=percent, published=percent >= threshold)
 
 

@@ -19,10 +19,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from audio_build.cache import Cache, code_version, key_of
 from audio_build.config import Config
-from audio_build.content.document import ARTICLE, TERM, Corpus
+from audio_build.content.model import ARTICLE, TERM, Corpus
 from audio_build.files import file_sha256, write_bytes
 from audio_build.i18n.interface import plain
-from audio_build.i18n.localize import LocalizedArticle
+from audio_build.i18n.localize import LocalizedDocument
 from audio_build.publish import paths
 from audio_build.publish.archive import write_zip
 from audio_build.publish.epub import Book, article_book_keys, book_documents
@@ -35,7 +35,7 @@ DOWNLOADS_CODE = code_version("publish/downloads.py", "publish/epub.py", "publis
                               "publish/templates/epub_*", "publish/templates/bundle_*")
 
 
-def _words(doc: LocalizedArticle) -> list[str]:
+def _words(doc: LocalizedDocument) -> list[str]:
     field = doc.field("link_words")
     return [w.strip() for w in (field.text if field else doc.title.text).split(",") if w.strip()]
 
@@ -159,7 +159,7 @@ def _bundle(config: Config, corpus: Corpus, site: LocaleSite, outputs: Mapping[s
     found = cache.load_file(digest, ".zip")
     if found is not None:
         return found
-    updated = max(doc.article.updated for doc in site.docs.values())
+    updated = max(doc.document.updated for doc in site.docs.values())
     target = cache.file_path(digest, ".zip")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".bundle-", suffix=".tmp", delete=False) as handle:

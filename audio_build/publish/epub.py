@@ -20,11 +20,11 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from audio_build.audio.captions import clock
-from audio_build.content.document import ARTICLE, TERM
 from audio_build.content.markup import GlossaryLink, plain_text, render_inline, word_pattern
+from audio_build.content.model import ARTICLE, TERM
 from audio_build.i18n.interface import Interface, UiText
 from audio_build.i18n.locales import LocaleInfo
-from audio_build.i18n.localize import LocalBlock, LocalizedArticle
+from audio_build.i18n.localize import LocalBlock, LocalizedDocument
 from audio_build.publish.archive import reproducible_zip
 from audio_build.publish.pages import make_environment
 from audio_build.publish.site import AudioOutput
@@ -38,7 +38,7 @@ CONTAINER = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 @dataclass(frozen=True)
 class BookDocument:
-    local: LocalizedArticle
+    local: LocalizedDocument
     audio: AudioOutput | None
     mp3: Path | None  # the MP3 file to include (the one the page plays)
     ipa: str = ""
@@ -173,7 +173,7 @@ class Book:
                     "definition": field("definition"), "origin": field("origin"),
                     "ipa": document.ipa, "ipa_lang": f"{self.locale.language}-fonipa"}
         related = []
-        for kind, slugs in ((TERM, local.article.related_terms), (ARTICLE, local.article.related_articles)):
+        for kind, slugs in ((TERM, local.document.related_terms), (ARTICLE, local.document.related_articles)):
             for slug in slugs:
                 other = next((d.local for d in self.documents if (d.local.kind, d.local.slug) == (kind, slug)), None)
                 if other is None:
@@ -189,8 +189,8 @@ class Book:
                 "title": self._block(local.title), "summary": self._block(local.summary, glossary=glossary,
                                                                           linked=linked),
                 "term": term, "body": body, "related": related,
-                "references": [{"text": r.text, "url": r.url, "lang": r.lang} for r in local.article.references],
-                "updated_text": format_date(local.article.updated, format="long", locale=Locale.parse(self.locale.folder)),
+                "references": [{"text": r.text, "url": r.url, "lang": r.lang} for r in local.document.references],
+                "updated_text": format_date(local.document.updated, format="long", locale=Locale.parse(self.locale.folder)),
                 "disclaimer": Markup(self._block(disclaimer, sentences=False)["html"]) if disclaimer is not None
                 else self.disclaimer,
                 "disclaimer_attrs": _attrs(disclaimer.lang, self.locale) if disclaimer is not None else "",
@@ -235,7 +235,7 @@ class Book:
         return self.env.get_template("epub_nav.xhtml").render(context).encode("utf-8")
 
     def build(self) -> bytes:
-        updated = max(d.local.article.updated for d in self.documents)
+        updated = max(d.local.document.updated for d in self.documents)
         ui = _xhtml_ui(self.ui)
         title_page = self.env.get_template("epub_title.xhtml").render({
             "locale": self.locale, "book_title": self.title, "site_title": self.site_title,
@@ -288,15 +288,15 @@ def _plain(text: str) -> str:
     return plain_text(text)
 
 
-def book_documents(local_docs: Mapping[tuple[str, str], LocalizedArticle], audio: Mapping[tuple[str, str], AudioOutput],
+def book_documents(local_docs: Mapping[tuple[str, str], LocalizedDocument], audio: Mapping[tuple[str, str], AudioOutput],
                    mp3_files: Mapping[tuple[str, str], Path], ipa: Mapping[str, str],
                    keys: Sequence[tuple[str, str]]) -> list[BookDocument]:
     return [BookDocument(local=local_docs[key], audio=audio.get(key), mp3=mp3_files.get(key),
                          ipa=ipa.get(key[1], "") if key[0] == TERM else "") for key in keys if key in local_docs]
 
 
-def article_book_keys(article: LocalizedArticle, local_docs: Mapping[tuple[str, str], LocalizedArticle],
-                      words: Callable[[LocalizedArticle], list[str]]) -> list[tuple[str, str]]:
+def article_book_keys(article: LocalizedDocument, local_docs: Mapping[tuple[str, str], LocalizedDocument],
+                      words: Callable[[LocalizedDocument], list[str]]) -> list[tuple[str, str]]:
     """An article's book: the article, then the glossary entries it names or links."""
     keys = [(ARTICLE, article.slug)]
     text = " ".join(b.text for b in article.blocks)
@@ -304,6 +304,6 @@ def article_book_keys(article: LocalizedArticle, local_docs: Mapping[tuple[str, 
         if kind != TERM:
             continue
         pattern = word_pattern(words(doc))
-        if slug in article.article.related_terms or (pattern is not None and pattern.search(text)):
+        if slug in article.document.related_terms or (pattern is not None and pattern.search(text)):
             keys.append((TERM, slug))
     return keys

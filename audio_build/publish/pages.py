@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from html import unescape
 from pathlib import Path
@@ -22,12 +21,13 @@ from babel.units import format_unit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from audio_build.content.document import ARTICLE, TERM, Corpus, Reference
-from audio_build.content.markup import GlossaryLink, render_inline, word_pattern
+from audio_build.content.markup import render_inline
+from audio_build.content.model import ARTICLE, TERM, Corpus, Reference
 from audio_build.i18n.interface import N_, direction, plain
 from audio_build.i18n.locales import LocaleInfo
-from audio_build.i18n.localize import LocalBlock, LocalizedArticle
+from audio_build.i18n.localize import LocalizedDocument
 from audio_build.publish import paths
+from audio_build.publish.blocks import BlockRenderer, BlockView, body_tree, language_of
 from audio_build.publish.site import Download, LocaleSite
 
 STATIC_FILES = ("site.css", "read-along.js")
@@ -45,95 +45,6 @@ def make_environment() -> Environment:
     env.filters["plain"] = plain
     env.globals["direction"] = direction
     return env
-
-
-@dataclass(frozen=True)
-class BlockView:
-    id: str
-    kind: str
-    html: Markup
-    lang: str
-    dir: str
-    level: int = 0
-    ordered: bool = False
-    items: list[Any] = field(default_factory=list)
-    children: Any = None
-
-
-class _Renderer:
-    """Renders one locale's documents; remembers which glossary terms a page has linked already."""
-
-    def __init__(self, site: LocaleSite, sites: Mapping[str, LocaleSite], source: LocaleInfo, corpus: Corpus,
-                 page_path: str, linked: set[str] | None = None) -> None:
-        self.site = site
-        self.sites = sites
-        self.source = source
-        self.corpus = corpus
-        self.page_path = page_path
-        self.linked = linked if linked is not None else set()
-
-    def link_target(self, kind: str, slug: str) -> str:
-        tag = self.site.info.tag if (kind, slug) in self.site.docs else self.source.tag
-        return paths.relative(self.page_path, paths.doc_page(tag, kind, slug))
-
-    def resolve(self, href: str) -> str:
-        if href.startswith("article:"):
-            return self.link_target(ARTICLE, href[len("article:"):])
-        if href.startswith("term:"):
-            return self.link_target(TERM, href[len("term:"):])
-        return href
-
-    def glossary(self, exclude: str | None) -> list[GlossaryLink]:
-        links = []
-        for (kind, slug), doc in sorted(self.site.docs.items()):
-            if kind != TERM or slug == exclude:
-                continue
-            words_block = doc.field("link_words")
-            words = [w.strip() for w in (words_block.text if words_block else doc.title.text).split(",")]
-            if words_block is not None and words_block.lang != self.site.info.tag:
-                continue  # untranslated link words would match nothing in translated text
-            pattern = word_pattern(words)
-            if pattern is not None:
-                links.append(GlossaryLink(slug, pattern, self.link_target(TERM, slug)))
-        return links
-
-    def block(self, block: LocalBlock, *, timings: Mapping[str, tuple[float, float]] | None = None,
-              link_terms: list[GlossaryLink] | None = None, sentences: bool = True) -> BlockView:
-        lang = _language_of(block.lang)
-        rendered = render_inline(block.text, lang, sentence_prefix=block.id if sentences else None,
-                                 resolve_link=self.resolve, glossary=link_terms, linked=self.linked,
-                                 timings=timings)
-        return BlockView(id=block.id, kind=block.kind, html=Markup(rendered.html), lang=block.lang,
-                         dir=direction(block.lang), level=block.block.level, ordered=block.block.ordered)
-
-
-def _language_of(tag: str) -> str:
-    return tag.split("-")[0].lower()
-
-
-def body_tree(views: Iterable[tuple[LocalBlock, BlockView]]) -> list[BlockView]:
-    """Flat blocks -> headings, paragraphs and (nested) lists."""
-    nodes: list[BlockView] = []
-    stack: list[tuple[int, BlockView, str]] = []  # (depth, list node, group)
-    for local, view in views:
-        if local.kind != "item":
-            stack.clear()
-            nodes.append(view)
-            continue
-        depth, group = local.block.level, local.block.group
-        while stack and (stack[-1][0] > depth or (stack[-1][0] == depth and stack[-1][2] != group)):
-            stack.pop()
-        if not stack or stack[-1][0] < depth:
-            list_node = BlockView(id=group, kind="list", html=Markup(""), lang=view.lang, dir=view.dir,
-                                  ordered=local.block.ordered, items=[])
-            if stack and stack[-1][1].items:
-                parent_item = stack[-1][1].items[-1]
-                stack[-1][1].items[-1] = BlockView(**{**parent_item.__dict__, "children": list_node})
-            else:
-                nodes.append(list_node)
-            stack.append((depth, list_node, group))
-        stack[-1][1].items.append(view)
-    return nodes
 
 
 def _size_text(size: int, locale: Locale) -> str:
@@ -204,10 +115,10 @@ class SiteRenderer:
                                language=site.info.native_name)
 
     # ---- documents
-    def document(self, site: LocaleSite, doc: LocalizedArticle) -> tuple[str, bytes]:
+    def document(self, site: LocaleSite, doc: LocalizedDocument) -> tuple[str, bytes]:
         tag = site.info.tag
         page_path = paths.doc_page(tag, doc.kind, doc.slug)
-        renderer = _Renderer(site, self.sites, self.source, self.corpus, page_path)
+        renderer = BlockRenderer(site, self.sites, self.source, self.corpus, page_path)
         audio = site.audio.get((doc.kind, doc.slug))
         timings = audio.timings if audio else None
         link_terms = renderer.glossary(exclude=doc.slug if doc.kind == TERM else None)
@@ -253,14 +164,14 @@ class SiteRenderer:
                                                   threshold=1.5),
                 "chapters": chapters, "voice": site.voice,
             }
-        related_terms = [self._doc_link(site, renderer, TERM, s) for s in doc.article.related_terms]
-        related_articles = [self._doc_link(site, renderer, ARTICLE, s) for s in doc.article.related_articles]
+        related_terms = [self._doc_link(site, renderer, TERM, s) for s in doc.document.related_terms]
+        related_articles = [self._doc_link(site, renderer, ARTICLE, s) for s in doc.document.related_articles]
         for other in self.corpus.documents:  # the other side of every "related" link
             if other.kind == TERM and doc.kind == ARTICLE and doc.slug in other.related_articles \
-                    and other.slug not in doc.article.related_terms:
+                    and other.slug not in doc.document.related_terms:
                 related_terms.append(self._doc_link(site, renderer, TERM, other.slug))
             if other.kind == ARTICLE and doc.kind == TERM and doc.slug in other.related_terms \
-                    and other.slug not in doc.article.related_articles:
+                    and other.slug not in doc.document.related_articles:
                 related_articles.append(self._doc_link(site, renderer, ARTICLE, other.slug))
         downloads = [self._download_view(site, page_path, d) for d in site.downloads.get((doc.kind, doc.slug), [])]
 
@@ -275,16 +186,16 @@ class SiteRenderer:
         context["page"] = {
             "title": title, "summary": summary, "body": body_tree(body_views),
             "category": field_view("category"), "term": term,
-            "updated_iso": doc.article.updated.isoformat(),
-            "updated_text": format_date(doc.article.updated, format="long", locale=locale),
+            "updated_iso": doc.document.updated.isoformat(),
+            "updated_text": format_date(doc.document.updated, format="long", locale=locale),
             "audio": audio_view, "no_audio_text": self.no_audio_text(site),
             "related_terms": [r for r in related_terms if r], "related_articles": [r for r in related_articles if r],
-            "references": [self._reference(r) for r in doc.article.references],
+            "references": [self._reference(r) for r in doc.document.references],
             "downloads": downloads,
         }
         return page_path, self._render("article.html", context)
 
-    def _doc_link(self, site: LocaleSite, renderer: _Renderer, kind: str, slug: str) -> dict[str, Any] | None:
+    def _doc_link(self, site: LocaleSite, renderer: BlockRenderer, kind: str, slug: str) -> dict[str, Any] | None:
         local = site.docs.get((kind, slug))
         if local is not None:
             label, lang = local.title.text, local.title.lang
@@ -293,7 +204,7 @@ class SiteRenderer:
             if source_doc is None:
                 return None
             label, lang = source_doc.title.text, self.source.tag
-        html = render_inline(label, _language_of(lang)).html
+        html = render_inline(label, language_of(lang)).html
         return {"href": renderer.link_target(kind, slug), "label": Markup(html), "lang": lang,
                 "dir": direction(lang)}
 
@@ -318,9 +229,9 @@ class SiteRenderer:
                 "label": label}
 
     # ---- lists
-    def _entry(self, site: LocaleSite, page_path: str, doc: LocalizedArticle) -> dict[str, Any]:
-        summary_html = render_inline(doc.summary.text, _language_of(doc.summary.lang)).html
-        title_html = render_inline(doc.title.text, _language_of(doc.title.lang)).html
+    def _entry(self, site: LocaleSite, page_path: str, doc: LocalizedDocument) -> dict[str, Any]:
+        summary_html = render_inline(doc.summary.text, language_of(doc.summary.lang)).html
+        title_html = render_inline(doc.title.text, language_of(doc.title.lang)).html
         entry: dict[str, Any] = {
             "href": paths.relative(page_path, paths.doc_page(site.info.tag, doc.kind, doc.slug)),
             "title": Markup(title_html), "title_plain": _strip_tags(title_html), "lang": doc.title.lang,
@@ -330,10 +241,10 @@ class SiteRenderer:
             respelling = doc.field("respelling")
             definition = doc.field("definition")
             entry.update({
-                "respelling": Markup(render_inline(respelling.text, _language_of(respelling.lang)).html)
+                "respelling": Markup(render_inline(respelling.text, language_of(respelling.lang)).html)
                 if respelling else "",
                 "respelling_lang": respelling.lang if respelling else site.info.tag,
-                "definition": Markup(render_inline(definition.text, _language_of(definition.lang)).html)
+                "definition": Markup(render_inline(definition.text, language_of(definition.lang)).html)
                 if definition else "",
                 "definition_lang": definition.lang if definition else site.info.tag,
                 "ipa": site.ipa.get(doc.slug, ""), "ipa_lang": f"{site.info.language}-fonipa",
@@ -341,7 +252,7 @@ class SiteRenderer:
             })
         return entry
 
-    def _sorted(self, site: LocaleSite, kind: str) -> list[LocalizedArticle]:
+    def _sorted(self, site: LocaleSite, kind: str) -> list[LocalizedDocument]:
         docs = [d for (k, _), d in site.docs.items() if k == kind]
         collator_key = _collation_key(site.info)
         return sorted(docs, key=lambda d: collator_key(_strip_tags(render_inline(d.title.text, "x").html)))

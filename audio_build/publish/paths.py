@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 from functools import lru_cache
 
-from audio_build.content.document import ARTICLE
+from audio_build.content.model import ARTICLE
 
 STATIC_DIR = "static"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from audio_build.i18n.interface import Interface
 from audio_build.i18n.locales import LocaleInfo
-from audio_build.i18n.localize import LocalizedArticle
+from audio_build.i18n.localize import LocalizedDocument
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class LocaleSite:
 
     info: LocaleInfo
     ui: Interface
-    docs: Mapping[tuple[str, str], LocalizedArticle]  # published documents only, by (kind, slug)
+    docs: Mapping[tuple[str, str], LocalizedDocument]  # published documents only, by (kind, slug)
     audio: Mapping[tuple[str, str], AudioOutput] = field(default_factory=dict)
     audio_available: bool = True
     voice: str = ""  # engine and voice that read the audio, e.g. "Piper, en_US-joe-medium"

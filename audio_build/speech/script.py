@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from audio_build.content.markup import render_inline
-from audio_build.i18n.localize import LocalBlock, LocalizedArticle
+from audio_build.i18n.localize import LocalBlock, LocalizedDocument
 from audio_build.speech.lexicon import EMPTY, Lexicon, apply
 from audio_build.speech.model import Sentence
 
@@ -102,7 +102,7 @@ def block_sentences(block: LocalBlock, lexicon: Lexicon) -> tuple[tuple[Sentence
     return sentences, tuple(text for _, text in numbered)
 
 
-def script(doc: LocalizedArticle, lexicons: Mapping[str, Lexicon]) -> tuple[Utterance, ...]:
+def script(doc: LocalizedDocument, lexicons: Mapping[str, Lexicon]) -> tuple[Utterance, ...]:
     """Title, summary, then the body in reading order; references and page chrome are not read."""
     blocks = [doc.title, doc.summary, *doc.body]
     utterances = []
@@ -120,7 +120,7 @@ def script(doc: LocalizedArticle, lexicons: Mapping[str, Lexicon]) -> tuple[Utte
     return tuple(utterances)
 
 
-def term_guide(term: LocalizedArticle, lexicon: Lexicon) -> tuple[Utterance, ...]:
+def term_guide(term: LocalizedDocument, lexicon: Lexicon) -> tuple[Utterance, ...]:
     """The pronunciation guide clip: the headword said slowly, then a sentence that uses it."""
     title = term.title
     language = title.lang.split("-")[0].lower()

@@ -1,9 +1,4 @@
-"""Source content: Markdown files with YAML front matter -> `Article` dataclasses with stable block ids.
-
-Authors write one file per article (`content/<slug>.md`) and one per glossary term
-(`content/terms/<slug>.md`). Everything downstream (catalogs, pages, speech, EPUB) works from the
-`Article` this module returns, so content rules live here and nowhere else.
-"""
+"""Parsing source files: Markdown with YAML front matter -> `Document`, every error naming FILE:LINE."""
 
 from __future__ import annotations
 
@@ -12,7 +7,6 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,120 +14,22 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from audio_build.content.model import (
+    ARTICLE,
+    ARTICLE_FIELDS,
+    ARTICLE_KEYS,
+    RESERVED_IDS,
+    RESERVED_SLUGS,
+    SLUG_PATTERN,
+    TERM,
+    TERM_FIELDS,
+    TERM_KEYS,
+    Block,
+    Corpus,
+    Document,
+    Reference,
+)
 from audio_build.errors import ContentError
-
-ARTICLE = "article"
-TERM = "term"
-RESERVED_SLUGS = {"glossary", "pronunciation", "downloads", "static", "assets", "index"}
-# Ids the page templates and front-matter blocks use; body headings never take them.
-RESERVED_IDS = {"main", "title", "summary", "category", "disclaimer", "respelling", "part-of-speech",
-                "definition", "origin", "example", "link-words", "player"}
-_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
-
-ARTICLE_KEYS: dict[str, str] = {
-    "title": "required. The article title, shown as the page's heading and spoken first.",
-    "summary": "required. A short plain-language summary (about 6th-grade reading level), shown and spoken first.",
-    "updated": "required. Date the content was last updated, YYYY-MM-DD; shown on the page.",
-    "slug": "optional. URL name; defaults to the file name without .md (lowercase letters, digits, hyphens).",
-    "category": "optional. A short category name shown above the title (translated).",
-    "related_terms": "optional. List of glossary term slugs shown under 'Related terms'.",
-    "related_articles": "optional. List of article slugs shown under 'Related articles'.",
-    "references": "optional. List of citations (text, or {text, url, lang}); kept in their original language.",
-    "disclaimer": "optional. A medical disclaimer for this article; defaults to the site's disclaimer.",
-}
-TERM_KEYS: dict[str, str] = {
-    "term": "required. The glossary headword.",
-    "respelling": "required. How to say it, syllables with hyphens and the stressed one in capitals.",
-    "definition": "required. One-sentence definition shown in the glossary list.",
-    "updated": "required. Date the entry was last updated, YYYY-MM-DD.",
-    "slug": "optional. URL name; defaults to the file name without .md.",
-    "summary": "optional. A plain-language summary; defaults to the definition.",
-    "part_of_speech": "optional. noun, verb, adjective ...",
-    "origin": "optional. Where the word comes from (inline Markdown allowed).",
-    "example": "optional. A short sentence using the term, spoken in the pronunciation guide.",
-    "category": "optional. A short category name shown above the term (translated).",
-    "link_words": "optional. Words in article text that link to this entry, comma-separated; defaults to the term.",
-    "related_terms": "optional. List of glossary term slugs.",
-    "related_articles": "optional. List of article slugs.",
-    "references": "optional. List of citations, as for articles.",
-}
-# Front-matter fields that become translatable messages, in the order translators see them.
-ARTICLE_FIELDS = ("category", "disclaimer")
-TERM_FIELDS = ("category", "respelling", "part_of_speech", "definition", "origin", "example", "link_words")
-
-
-@dataclass(frozen=True)
-class Block:
-    """One translatable unit: a message in the catalog, an utterance in the speech script."""
-
-    id: str
-    kind: str  # title | summary | field | heading | paragraph | item
-    text: str  # inline Markdown, exactly as authored (soft line breaks folded to spaces)
-    line: int  # 1-based line in the source file
-    level: int = 0  # heading level (2-6); list nesting depth for items (0 = top level)
-    group: str = ""  # list id: items with the same group form one list
-    ordered: bool = False
-    name: str = ""  # field name for kind == "field"
-
-
-
-@dataclass(frozen=True)
-class Reference:
-    text: str
-    url: str | None = None
-    lang: str = "en"
-
-
-@dataclass(frozen=True)
-class Article:
-    slug: str
-    kind: str  # "article" or "term"
-    path: str  # relative to the project root, posix style: used in `#:` locations and error messages
-    title: Block
-    summary: Block
-    fields: tuple[Block, ...]
-    body: tuple[Block, ...]
-    updated: dt.date
-    references: tuple[Reference, ...] = ()
-    related_terms: tuple[str, ...] = ()
-    related_articles: tuple[str, ...] = ()
-    source_hash: str = ""
-
-    @property
-    def domain(self) -> str:
-        """The gettext domain: one per article and one per glossary term."""
-        return self.slug if self.kind == ARTICLE else f"glossary-{self.slug}"
-
-    @property
-    def blocks(self) -> tuple[Block, ...]:
-        """Every translatable block, in reading order."""
-        return (self.title, self.summary, *self.fields, *self.body)
-
-    def field(self, name: str) -> Block | None:
-        for block in self.fields:
-            if block.name == name:
-                return block
-        return None
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """All source content of a project: articles and glossary terms, sorted by slug."""
-
-    articles: tuple[Article, ...]
-    terms: tuple[Article, ...]
-    root: Path = field(default=Path("."))
-
-    @property
-    def documents(self) -> tuple[Article, ...]:
-        return (*self.articles, *self.terms)
-
-    def article(self, slug: str) -> Article | None:
-        return next((a for a in self.articles if a.slug == slug), None)
-
-    def term(self, slug: str) -> Article | None:
-        return next((t for t in self.terms if t.slug == slug), None)
-
 
 # --------------------------------------------------------------------------------------------- parsing
 
@@ -329,7 +225,7 @@ def _slug_list(data: dict[str, Any], key: str, path: str, lines: dict[str, int])
     value = data.get(key) or []
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and _SLUG.match(v) for v in value):
+    if not isinstance(value, list) or not all(isinstance(v, str) and SLUG_PATTERN.match(v) for v in value):
         raise ContentError(f"'{key}' must be a list of slugs (lowercase letters, digits, hyphens)",
                            path, lines.get(key, 1))
     return tuple(value)
@@ -370,7 +266,7 @@ def _date(data: dict[str, Any], path: str, lines: dict[str, int]) -> dt.date:
                            lines.get("updated", 1)) from None
 
 
-def parse_document(text: str, path: str, kind: str, default_slug: str) -> Article:
+def parse_document(text: str, path: str, kind: str, default_slug: str) -> Document:
     """Parse one source file. Pure: `path` is only used to name the file in messages and locations."""
     data, lines, body, body_start = _front_matter(text, path)
     known = ARTICLE_KEYS if kind == ARTICLE else TERM_KEYS
@@ -379,7 +275,7 @@ def parse_document(text: str, path: str, kind: str, default_slug: str) -> Articl
             hint = ", ".join(known)
             raise ContentError(f"unknown key '{key}' (known keys: {hint})", path, lines.get(str(key), 1))
     slug = _string(data, "slug", path, lines, required=False) or default_slug
-    if not _SLUG.match(slug):
+    if not SLUG_PATTERN.match(slug):
         raise ContentError(f"slug '{slug}' must be lowercase letters, digits and hyphens", path,
                            lines.get("slug", 1))
     if kind == ARTICLE and slug in RESERVED_SLUGS:
@@ -406,7 +302,7 @@ def parse_document(text: str, path: str, kind: str, default_slug: str) -> Articl
                                 line=lines.get(name, lines.get(title_key, 1)), name=name))
 
     source_hash = hashlib.sha256(text.encode()).hexdigest()
-    return Article(
+    return Document(
         slug=slug,
         kind=kind,
         path=path,
@@ -436,8 +332,8 @@ def _source_files(content_dir: Path) -> Iterator[tuple[Path, str]]:
 
 def load_corpus(content_dir: Path, root: Path) -> Corpus:
     """Read every source file; names the file and line of the first problem found."""
-    articles: list[Article] = []
-    terms: list[Article] = []
+    articles: list[Document] = []
+    terms: list[Document] = []
     seen: dict[tuple[str, str], str] = {}
     for path, kind in _source_files(content_dir):
         try:
