@@ -38,7 +38,7 @@ from audio_build.i18n.catalog import (
 from audio_build.i18n.extract import SITE_DOMAIN, Message, corpus_messages
 from audio_build.i18n.locales import LocaleInfo, locale_info
 from audio_build.i18n.pofile import content_of, read_catalog, serialize, write_catalog
-from audio_build.run.workers import map_in_processes
+from audio_build.workers import map_in_processes
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PACKAGE_DIR / "publish" / "templates"

@@ -1,4 +1,4 @@
-"""Localized articles: source blocks + a catalog -> the text each locale shows and speaks.
+"""Localized documents: source blocks + a catalog -> the text each locale shows and speaks.
 
 A translation is used only when it is finished (not fuzzy) and safe (its markup matches the source).
 Anything else falls back to the source text, marked with the source language so screen readers switch

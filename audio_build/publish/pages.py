@@ -1,4 +1,4 @@
-"""Web pages: localized articles -> HTML, rendered with Jinja2 (autoescape on) from package templates.
+"""Web pages: localized documents -> HTML, rendered with Jinja2 (autoescape on) from package templates.
 
 Pure: everything a page shows comes in as data (`LocaleSite`), and `SiteRenderer.render_locale` returns
 {relative path: bytes}. Writing files is the build's job.

@@ -33,8 +33,8 @@ from audio_build.publish.site import AudioOutput, LocaleSite
 from audio_build.run import narration
 from audio_build.run.fingerprint import input_fingerprint
 from audio_build.run.jobs import PRONUNCIATION, AudioJob, AudioResult, close_engines
-from audio_build.run.workers import map_in_processes, map_with_context
 from audio_build.speech.lexicon import lexicon_path, read_lexicon
+from audio_build.workers import map_in_processes, map_with_context
 
 
 @dataclass

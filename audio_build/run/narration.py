@@ -33,11 +33,11 @@ from audio_build.run.jobs import (
     engine_for,
     run_job,
 )
-from audio_build.run.workers import process_pool
 from audio_build.speech.engines import Engine, EngineSettings
 from audio_build.speech.lexicon import Lexicon, lexicon_path, read_lexicon
 from audio_build.speech.model import Voice
 from audio_build.speech.script import Utterance, script, term_guide
+from audio_build.workers import process_pool
 
 
 @dataclass
