@@ -37,7 +37,7 @@ from audio_build.run.jobs import engine_for
 from audio_build.speech.engines import Engine, EngineSettings
 from audio_build.speech.lexicon import EMPTY, apply, lexicon_path, read_lexicon
 from audio_build.speech.model import Sentence, Voice
-from audio_build.speech.script import speakable
+from audio_build.speech.normalize import speakable
 
 TRIAL_RULES: dict[str, Callable[[str], str]] = {
     "none": lambda text: text,

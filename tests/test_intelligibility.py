@@ -18,7 +18,7 @@ from audio_build.speech.engines.espeak import EspeakEngine
 from audio_build.speech.engines.tagalog import number_words, phonemes, word_phonemes
 from audio_build.speech.lexicon import Part
 from audio_build.speech.model import Sentence, Voice
-from audio_build.speech.script import speakable
+from audio_build.speech.normalize import speakable
 
 try:
     import faster_whisper  # noqa: F401
@@ -102,6 +102,26 @@ def test_stats_without_a_site_says_what_to_do(tmp_path: Path) -> None:
     ("en", "Fluoroscopy — a moving X-ray — is safe.", "Fluoroscopy, a moving X-ray, is safe."),  # dashes: pauses
 ])
 def test_ranges_are_said_as_ranges(language: str, text: str, spoken: str) -> None:
+    assert speakable(text, language) == spoken
+
+
+@pytest.mark.parametrize(("language", "text", "spoken"), [
+    ("en", "Take 5 mg twice a day.", "Take 5 milligrams twice a day."),
+    ("en", "Take 1 mg.", "Take 1 milligram."),
+    ("en", "Drink 250 ml of water; 120/80 mmHg is normal.",
+     "Drink 250 milliliters of water; 120 / 80 millimeters of mercury is normal."),
+    ("en", "A fever is 100.4 °F or higher.", "A fever is 100.4 degrees Fahrenheit or higher."),
+    ("en", "The mg on the label and the cm on the ruler.", "The mg on the label and the cm on the ruler."),
+    ("es", "Fiebre de 38 °C o más.", "Fiebre de 38 grados Celsius o más."),
+    ("fr", "Un bébé de 1,5 kg.", "Un bébé de 1,5 kilogramme."),
+    ("pt", "Tome 10 mL.", "Tome 10 mililitros."),
+    ("zh", "每天5mg。", "每天5 毫克。"),
+    ("zh", "每次5 mg每天两次", "每次5 毫克每天两次"),
+    ("ht", "50% moun yo", "50 pousan moun yo"),
+    ("es", "Médicos & enfermeras", "Médicos y enfermeras"),
+    ("ru", "Врачи & медсёстры: 5 мг", "Врачи и медсёстры: 5 мг"),  # units left to the engine in Russian
+])
+def test_units_and_symbols_are_said_as_words(language: str, text: str, spoken: str) -> None:
     assert speakable(text, language) == spoken
 
 

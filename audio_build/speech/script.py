@@ -1,21 +1,20 @@
 """Speech scripts: a localized document -> the utterances an engine speaks, each carrying its block id.
 
 Sentences are cut by the same function the pages use (`markup.render_inline`), so every spoken
-sentence has the id and the words of a highlighted span on the page. Small per-language rules fix
-what engines misread (each rule a tiny function, as in gTTS's tokenizer), then the lexicon marks the
-words whose pronunciation it knows.
+sentence has the id and the words of a highlighted span on the page. `normalize.py` rewrites what
+engines misread, then the lexicon marks the words whose pronunciation it knows.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from audio_build.content.markup import render_inline
 from audio_build.i18n.localize import LocalBlock, LocalizedDocument
 from audio_build.speech.lexicon import EMPTY, Lexicon, apply
 from audio_build.speech.model import Sentence
+from audio_build.speech.normalize import speakable
 
 # Seconds of silence after each kind of block: longer around headings, shorter between list items.
 PAUSES = {"title": 0.9, "summary": 0.9, "heading": 0.7, "paragraph": 0.6, "item": 0.35}
@@ -32,64 +31,6 @@ class Utterance:
     texts: tuple[str, ...]  # each sentence as the page shows it (captions use these words)
     pause_after: float
     rate_factor: float = 1.0  # the pronunciation guide says the headword slowly
-
-
-Rule = Callable[[str], str]
-
-
-def _sub(pattern: str, replacement: str, flags: int = 0) -> Rule:
-    compiled = re.compile(pattern, flags)
-    return lambda text: compiled.sub(replacement, text)
-
-
-# A number range ("10–20", "2-3 days") is said with the language's word for "to"; without it the dash rule
-# below would make it a pause ("ten, twenty"). Languages whose range needs a construction around both
-# numbers (Russian "от ... до ...") are left to the engine.
-RANGE_WORDS = {"en": "to", "es": "a", "fr": "à", "pt": "a", "it": "a", "vi": "đến", "zh": "到", "ko": "에서",
-               "ar": "إلى", "tl": "hanggang", "fil": "hanggang", "de": "bis"}
-_RANGE = re.compile(r"(?<![\d.,\-–])(\d+(?:[.,]\d+)?)\s*([–—-])\s*(\d+(?:[.,]\d+)?)(?![\d\-–])")
-
-
-def _ranges(language: str) -> Rule:
-    word = RANGE_WORDS.get(language)
-    if word is None:
-        return lambda text: text
-    joiner = word + " " if language == "ko" else f" {word} "  # Korean: "10에서 20"
-
-    def say(match: re.Match[str]) -> str:
-        first, dash, second = match.groups()
-        if dash == "-" and len(first) == 3 and len(second) == 4:  # 555-1234 is a phone number
-            return match.group(0)
-        return first + joiner + second
-
-    return lambda text: _RANGE.sub(say, text)
-
-
-_COMMON: tuple[Rule, ...] = (
-    _sub(r"\s*[—–]\s*", ", "),  # dashes are pauses, not words
-    _sub(r"(?<=\w)/(?=\w)", " / "),
-    _sub(r"\bIV\b", "I V"),  # not the Roman numeral four
-    _sub(r"[*_`]", ""),
-    _sub(r"\s+", " "),
-)
-RULES: dict[str, tuple[Rule, ...]] = {
-    "en": (
-        _sub(r"\be\.g\.", "for example", re.IGNORECASE),
-        _sub(r"\bi\.e\.", "that is", re.IGNORECASE),
-        _sub(r"\bvs\.", "versus", re.IGNORECASE),
-        _sub(r"\band/or\b", "and or", re.IGNORECASE),
-    ),
-    "es": (_sub(r"\bp\. ?ej\.", "por ejemplo", re.IGNORECASE), _sub(r"\by/o\b", "y o")),
-    "fr": (_sub(r"\bp\. ?ex\.", "par exemple", re.IGNORECASE), _sub(r"\bet/ou\b", "et ou")),
-    "pt": (_sub(r"\bp\. ?ex\.", "por exemplo", re.IGNORECASE), _sub(r"\be/ou\b", "e ou")),
-    "ru": (_sub(r"\bт\. ?е\.", "то есть"), _sub(r"\bи т\. ?д\.", "и так далее")),
-}
-
-
-def speakable(text: str, language: str) -> str:
-    for rule in (*RULES.get(language, ()), _ranges(language), *_COMMON):
-        text = rule(text)
-    return text.strip()
 
 
 def block_sentences(block: LocalBlock, lexicon: Lexicon) -> tuple[tuple[Sentence, ...], tuple[str, ...]]:
