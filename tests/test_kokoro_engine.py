@@ -105,3 +105,26 @@ def test_a_locale_can_choose_kokoro_with_espeak_as_its_fallback(tmp_path: Path) 
                            "locale": {"es": {"engine": ["kokoro", "espeak"]}}}, tmp_path, tmp_path / "audio-build.toml")
     spoken = resolve_voice(config, config.locale("es"), None)
     assert spoken.engine_name == "kokoro" and spoken.label == "Kokoro, jf_alpha"
+
+
+@needs_kokoro
+def test_text_left_in_english_is_read_by_the_english_voice_not_the_spanish_model(tmp_path: Path) -> None:
+    """Kokoro has no English: an untranslated English block in a Spanish page goes to the source locale's
+    own engine (espeak-ng here), never to the Spanish phonemizer."""
+    from audio_build.content.parse import parse_document
+    from audio_build.i18n.localize import localize
+    from audio_build.run.narration import plan
+
+    config = parse_config({"publish": {"locales": ["en", "es"], "threshold": 0}, "site": {"cache": str(tmp_path)},
+                           "speech": {"engine": "espeak"}, "locale": {"es": {"engine": ["kokoro", "espeak"]}}},
+                          tmp_path, tmp_path / "audio-build.toml")
+    doc = parse_document("---\ntitle: Blood tests\nsummary: A blood test checks your blood.\nupdated: 2024-05-31\n"
+                         "---\n\nThe needle goes into a vein.\n", "content/blood-tests.md", "article", "blood-tests")
+    spanish = localize(doc, config.locale("es").info, config.source,
+                       {("Blood tests", None): "Análisis de sangre",
+                        ("A blood test checks your blood.", None): "Un análisis revisa su sangre."}, 0)
+    made = plan(config, [config.locale("es")], {"es": {("article", "blood-tests"): spanish}}, None,
+                title=lambda tag: "T")
+    clips = made.jobs[0].clips
+    assert [(c.engine, c.voice.language) for c in clips] == [("kokoro", "es"), ("kokoro", "es"), ("espeak", "en")]
+    assert clips[-1].texts == ("The needle goes into a vein.",)

@@ -49,6 +49,18 @@ class LocaleVoice:
     version: str = ""
     reason: str = ""  # why there is no audio
     passed_over: str = ""  # engines listed first that could not load here, and why (a warning, not an error)
+    # When the locale's engine has no voice for the source language (Kokoro has no English), the source
+    # locale's own engine speaks the blocks left untranslated: English words are never read by a Spanish model.
+    fallback: LocaleVoice | None = None
+
+    def speaker(self, lang: str, locale_tag: str) -> tuple[str, Engine, Voice]:
+        """Who reads a block in `lang`: the locale's voice, or the voice for text left in the source language."""
+        assert self.engine is not None and self.voice is not None
+        if lang == locale_tag:
+            return self.engine_name, self.engine, self.voice
+        if self.fallback is not None and self.fallback.engine is not None and self.fallback.voice is not None:
+            return self.fallback.engine_name, self.fallback.engine, self.fallback.voice
+        return self.engine_name, self.engine, self.fallback_voice or self.voice
 
     @property
     def label(self) -> str:
@@ -95,7 +107,12 @@ def resolve_voice(config: Config, loc: LocaleConfig, engine_override: str | None
             reasons.append(str(exc))
             failures.append(f"{name}: {exc}")
             continue
-        return LocaleVoice(name, engine, voice, fallback or voice, version, passed_over="; ".join(failures))
+        chosen = LocaleVoice(name, engine, voice, fallback or voice, version, passed_over="; ".join(failures))
+        source = next((other for other in config.locales if other.tag == config.source.tag), None)
+        if fallback is None and source is not None and loc.tag != source.tag:
+            source_voice = resolve_voice(config, source, engine_override)
+            chosen.fallback = source_voice if source_voice.voice is not None else None
+        return chosen
     return LocaleVoice(names[-1], None, None, None, reason="; ".join(reasons))
 
 
@@ -103,12 +120,12 @@ def _clip_specs(utterances: Sequence[Utterance], lv: LocaleVoice, rate: int, loc
     assert lv.engine is not None and lv.voice is not None
     specs = []
     for utterance in utterances:
-        voice = lv.voice if utterance.lang == locale_tag else (lv.fallback_voice or lv.voice)
+        engine_name, engine, voice = lv.speaker(utterance.lang, locale_tag)
         speed = max(80, round(rate * utterance.rate_factor))
-        rendered = [lv.engine.render(s, voice) for s in utterance.sentences]
-        version = lv.version if voice == lv.voice else lv.engine.version(voice)
-        key = key_of("clip", lv.engine_name, version, voice.name, speed, rendered)
-        specs.append(ClipSpec(key=key, block_id=utterance.block_id, kind=utterance.kind, engine=lv.engine_name,
+        rendered = [engine.render(s, voice) for s in utterance.sentences]
+        version = lv.version if voice == lv.voice else engine.version(voice)
+        key = key_of("clip", engine_name, version, voice.name, speed, rendered)
+        specs.append(ClipSpec(key=key, block_id=utterance.block_id, kind=utterance.kind, engine=engine_name,
                               voice=voice, rate=speed, sentences=utterance.sentences, texts=utterance.texts,
                               pause_after=utterance.pause_after))
     return tuple(specs)
