@@ -67,3 +67,15 @@ def test_an_edit_saved_during_the_first_build_is_not_missed(tmp_path: Path) -> N
     stop.set()
     thread.join(5)
     assert not quiet.is_set(), "nothing changed after the watcher's own snapshot"
+
+
+def test_engine_override_does_not_hand_the_locale_voice_to_another_engine(tmp_path: Path) -> None:
+    """`voice = "jf_alpha"` is Kokoro's; `--engine espeak` must speak with espeak-ng's own Spanish voice."""
+    from audio_build.config import parse_config
+    from audio_build.run.narration import resolve_voice
+
+    config = parse_config({"publish": {"locales": ["en", "es"]}, "site": {"cache": str(tmp_path)},
+                           "locale": {"es": {"engine": ["kokoro", "espeak"], "voice": "jf_alpha"}}},
+                          tmp_path, tmp_path / "audio-build.toml")
+    spoken = resolve_voice(config, config.locale("es"), "espeak")
+    assert spoken.engine_name == "espeak" and spoken.voice is not None and spoken.voice.name == "es-419"

@@ -94,7 +94,7 @@ def resolve_voice(config: Config, loc: LocaleConfig, engine_override: str | None
     for position, name in enumerate(names):
         if name == "none":
             return LocaleVoice(name, None, None, None, reason="audio is switched off for this locale")
-        requested = loc.voice if position == 0 else None
+        requested = loc.voice if position == 0 and name == loc.engines[0] else None  # meant for its first engine
         try:
             engine = engine_for(name, EngineSettings.of(config))
             voice = engine.voice_for(loc.info, requested)
