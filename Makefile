@@ -6,10 +6,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := chromium chromium-driver gettext fonts-noto-core fonts-noto-cjk
+APT_PACKAGES := chromium chromium-driver gettext
+# What the printable handouts need: WeasyPrint's text stack and a Noto font for every script of the locales.
+PRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-noto-cjk
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install test-tools system-tools node-tools intelligibility-tools bench clean lint
+.PHONY: run test install test-tools system-tools print-tools node-tools intelligibility-tools bench clean lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +21,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+run: install print-tools
 	$(BIN)/audio-build build
+
+# Debian packages installed only when missing (the handouts' fonts and text shaping).
+print-tools:
+	@missing=""; for p in $(PRINT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 # ---------------------------------------------------------------------------------------------- tests
 $(VENV)/.test-installed: $(STAMP) pyproject.toml $(VENV)/.asr-installed
@@ -48,7 +58,7 @@ node_modules/.installed: package.json package-lock.json
 
 node-tools: node_modules/.installed
 
-test-tools: $(VENV)/.test-installed system-tools node-tools
+test-tools: $(VENV)/.test-installed system-tools print-tools node-tools
 
 test: test-tools
 	$(BIN)/python -m pytest

@@ -27,7 +27,9 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "output": str,
         "cache": str,
         "publisher": str,
+        "url": str,
     },
+    "handouts": {"paper": str, "enabled": bool},
     "publish": {"locales": list, "threshold": (int, float), "check_threshold": (int, float)},
     "speech": {"engine": (str, list), "rate": int, "strict": bool, "audio": bool},
     "engines.gtts": {
@@ -88,6 +90,9 @@ class Config:
     gtts: GttsSettings = field(default_factory=GttsSettings)
     espeak_timeout: float = 60.0
     piper_voice: str | None = None
+    site_url: str | None = None  # where the site is published: handouts' QR codes open its pages
+    handout_paper: str = "letter"  # "letter" or "a4"
+    handouts: bool = True
     path: Path | None = None
 
     @property
@@ -166,7 +171,7 @@ def load_config(path: Path) -> Config:
 
 
 def parse_config(data: dict[str, Any], root: Path, path: Path, text: str = "") -> Config:
-    known_tables = {"site", "publish", "speech", "engines", "locale"}
+    known_tables = {"site", "publish", "speech", "engines", "locale", "handouts"}
     for key in data:
         if key not in known_tables:
             raise ConfigError(f"unknown table [{key}] (known: {', '.join(sorted(known_tables))})",
@@ -179,6 +184,7 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str = "") -
     _check_table(site, "site", "site", path, text)
     _check_table(publish, "publish", "publish", path, text)
     _check_table(speech, "speech", "speech", path, text)
+    _check_table(data.get("handouts", {}), "handouts", "handouts", path, text)
     for name, engine_table in engines.items():
         if f"engines.{name}" not in _SCHEMA:
             raise ConfigError(f"unknown engine table [engines.{name}] (engines: {', '.join(ENGINES[:-1])})",
@@ -253,6 +259,15 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str = "") -
         raise ConfigError("'requests_per_second' in [engines.gtts] must be above 0", path,
                           _line_of(text, "requests_per_second"))
 
+    site_url = site.get("url")
+    if site_url is not None and not re.match(r"^https?://[^\s/]+", site_url):
+        raise ConfigError(f"'url' in [site] must be the address the site is published at (https://...), not "
+                          f"'{site_url}'", path, _line_of(text, "url"))
+    handouts = data.get("handouts", {})
+    paper = handouts.get("paper", "letter").lower()
+    if paper not in ("letter", "a4"):
+        raise ConfigError(f"'paper' in [handouts] is 'letter' or 'a4', not '{paper}'", path, _line_of(text, "paper"))
+
     return Config(
         root=root,
         title=site.get("title", "Health information"),
@@ -272,6 +287,9 @@ def parse_config(data: dict[str, Any], root: Path, path: Path, text: str = "") -
         gtts=gtts,
         espeak_timeout=float(engines.get("espeak", {}).get("timeout", 60.0)),
         piper_voice=_voice_path(root, engines.get("piper", {}).get("voice")),
+        site_url=site_url,
+        handout_paper=paper,
+        handouts=bool(handouts.get("enabled", True)),
         path=path,
     )
 

@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 from audio_build.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+SITE_URL = "https://health.example.org/"  # where the tests pretend the repository's site is published
 BIN = Path(sys.executable).parent
 
 
@@ -193,6 +194,7 @@ def repo_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     config = config.replace('cache = ".audio-build-cache"', f'cache = "{REPO / ".audio-build-cache"}"')
     config = config.replace("[engines.gtts]", f'[engines.gtts]\nurl = "http://127.0.0.1:{closed_port()}"')
     config = config.replace("retries = 4", "retries = 0")
+    config = config.replace("[site]\n", f'[site]\nurl = "{SITE_URL}"\n', 1)  # handouts carry a QR code
     # Kokoro needs about 2 s of computing per second of speech: the suite's site uses espeak-ng for the locales
     # the default config gives Kokoro, so `make test` stays well under 30 minutes. Kokoro itself is tested in
     # tests/test_kokoro_engine.py (clips, determinism, fallback, and a Spanish round trip under CER 0.08).

@@ -26,6 +26,7 @@ from audio_build.i18n.localize import LocalizedDocument
 from audio_build.publish import paths
 from audio_build.publish.archive import write_zip
 from audio_build.publish.epub import Book, article_book_keys, book_documents
+from audio_build.publish.handouts import HandoutRenderer, HandoutSettings, check_fonts, handout_paths
 from audio_build.publish.output import Output
 from audio_build.publish.pages import DEFAULT_DISCLAIMER, SiteRenderer, static_files
 from audio_build.publish.site import Download, LocaleSite
@@ -33,6 +34,8 @@ from audio_build.speech.lexicon import EMPTY, Lexicon, lexicon_path, read_lexico
 
 DOWNLOADS_CODE = code_version("publish/downloads.py", "publish/epub.py", "publish/archive.py", "content/markup.py",
                               "publish/templates/epub_*", "publish/templates/bundle_*")
+HANDOUTS_CODE = code_version("publish/handouts.py", "publish/blocks.py", "publish/templates/handout*",
+                             "publish/templates/_blocks.html")
 
 
 def _words(doc: LocalizedDocument) -> list[str]:
@@ -117,11 +120,35 @@ def locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, audio_fil
     collection = paths.locale_epub(tag)
     files[collection] = Output.of_file(books.book(everything, books.site_title, "all"))
     books_only = (Download(collection, "epub", files[collection].size, tag),)
+    if config.handouts:
+        for key, handouts in _handouts(config, corpus, site, cache, title).items():
+            files.update(handouts)
+            (standard, large) = handouts
+            per_doc[key] = (*per_doc.get(key, ()), Download(standard, "pdf", files[standard].size, tag),
+                            Download(large, "pdf-large", files[large].size, tag))
     # The bundle's pages link the books but not the bundle itself.
     offline = dataclasses.replace(site, downloads=per_doc, locale_downloads=books_only)
     bundle_path = paths.bundle(tag)
     files[bundle_path] = Output.of_file(_bundle(config, corpus, offline, {**audio_files, **files}, cache))
     return Downloads(files, per_doc, (*books_only, Download(bundle_path, "zip", files[bundle_path].size, tag)))
+
+
+def _handouts(config: Config, corpus: Corpus, site: LocaleSite, cache: Cache,
+              title: str) -> dict[tuple[str, str], dict[str, Output]]:
+    """The standard and large-print PDF of every published document, made again only when its inputs change."""
+    check_fonts(site.info)
+    settings = HandoutSettings(paper=config.handout_paper, base_url=config.site_url, publisher=config.publisher)
+    renderer = HandoutRenderer(site, {site.info.tag: site}, config.source, corpus, title, settings)
+    ui_state = sorted(site.ui._strings.items())
+    made: dict[tuple[str, str], dict[str, Output]] = {}
+    for (kind, slug), doc in sorted(site.docs.items()):
+        pair = {}
+        for path, large in zip(handout_paths(site.info.tag, kind, slug), (False, True), strict=True):
+            key = key_of("handout", HANDOUTS_CODE, site.info.tag, kind, slug, large, settings.__dict__, title,
+                         repr(doc), site.ipa.get(slug, ""), ui_state)
+            pair[path] = Output.of_file(_cached_file(cache, key, ".pdf", lambda d=doc, lg=large: renderer.pdf(d, lg)))
+        made[(kind, slug)] = pair
+    return made
 
 
 def _text_environment() -> Environment:

@@ -223,6 +223,10 @@ class SiteRenderer:
                     ui.gettext("Download everything for offline use (ZIP, {language}, {size})",
                                language=site.info.native_name, size=size)),
             "mp3": ("audio/mpeg", ui.gettext("Download the audio (MP3, {size})", size=size)),
+            "pdf": ("application/pdf", ui.gettext("Printable handout (PDF, {language}, {size})",
+                                                  language=site.info.native_name, size=size)),
+            "pdf-large": ("application/pdf", ui.gettext("Large-print handout (PDF, {language}, {size})",
+                                                        language=site.info.native_name, size=size)),
         }
         mime, label = labels[download.kind]
         return {"href": paths.relative(page_path, download.path), "type": mime, "lang": download.lang,

@@ -117,6 +117,9 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
     summary.locales.extend(loc.tag for loc in building)
     renderer = SiteRenderer(config.title, config.source, corpus, sites)
 
+    if options.audio and config.handouts and not config.site_url and building:
+        summary.warnings.append("handouts are printed without a QR code: set url in [site] to the address the "
+                                "site is published at, so patients can scan a handout to listen")
     if options.audio:
         built = _narrate(config, options, corpus, renderer, building, sites, summary)
     else:  # pages only: each locale's pages in a forked worker that inherits every localized site
