@@ -73,6 +73,7 @@ lint: $(VENV)/.test-installed
 ASR_SAMPLE ?=
 bench: $(VENV)/.test-installed system-tools
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/handouts.py
 	$(BIN)/python benchmarks/intelligibility.py $(if $(ASR_SAMPLE),--per-document $(ASR_SAMPLE))
 
 clean:
