@@ -117,8 +117,9 @@ def run(breaks: list[Break]) -> int:
             failed = proc.returncode != 0
             line = next((ln for ln in reversed(proc.stdout.splitlines()) if ln.startswith(("FAILED", "ERROR"))),
                         proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "")
+            why = next((ln.strip() for ln in proc.stdout.splitlines() if ln.startswith("E ")), "")
             print(f"{'FAILS as it must' if failed else 'STILL PASSES'}: {item.name} ({item.claim}) "
-                  f"[{seconds:.0f} s]\n    {line[:300]}", flush=True)
+                  f"[{seconds:.0f} s]\n    {line[:300]}\n    {why[:300]}", flush=True)
             if not failed:
                 missed.append(item.name)
     print(f"{len(breaks) - len(missed)} of {len(breaks)} breaks caught" + (f"; missed: {missed}" if missed else ""))
