@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -195,12 +195,3 @@ class _passage_languages:
     def __exit__(self, *_exc_info: object) -> None:
         weasyprint_tags._build_box_tree = _WEASYPRINT_BUILD_BOX_TREE
 
-
-def render_handouts(renderer: HandoutRenderer, docs: Sequence[LocalizedDocument]) -> dict[str, bytes]:
-    """Every handout of these documents, by site path."""
-    files: dict[str, bytes] = {}
-    for doc in docs:
-        standard, large = handout_paths(renderer.site.info.tag, doc.kind, doc.slug)
-        files[standard] = renderer.pdf(doc, large=False)
-        files[large] = renderer.pdf(doc, large=True)
-    return files
