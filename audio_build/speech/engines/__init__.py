@@ -9,6 +9,8 @@ audio-build.toml or with --engine; `FACTORIES` below maps each name of `config.E
 - `gtts`: Google's voices for users with network access (throttled, retried, never half-written).
 - `piper`: offline neural voices: the bundled English one (installed by `make run`, the default for
   English) or any Piper `.onnx` voice a publisher supplies per locale.
+- `kokoro`: Kokoro-82M (int8 ONNX) fed espeak-ng's IPA, for es, fr, pt, it and hi (this project's default
+  for es, fr and pt-BR, chosen by the intelligibility benchmark).
 """
 
 from __future__ import annotations
