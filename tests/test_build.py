@@ -79,3 +79,18 @@ def test_engine_override_does_not_hand_the_locale_voice_to_another_engine(tmp_pa
                           tmp_path, tmp_path / "audio-build.toml")
     spoken = resolve_voice(config, config.locale("es"), "espeak")
     assert spoken.engine_name == "espeak" and spoken.voice is not None and spoken.voice.name == "es-419"
+
+
+def test_a_one_locale_build_is_not_stopped_by_another_locales_broken_catalog(spanish_project: Project) -> None:
+    config = spanish_project.root / "audio-build.toml"
+    config.write_text(config.read_text().replace('locales = ["en", "es"]', 'locales = ["en", "es", "fr"]'))
+    spanish_project.cli("init", "-l", "fr")
+    spanish_project.cli("build", "--no-audio")
+    french = _digests(spanish_project.site, "fr/")
+    (spanish_project.root / "locales/fr/LC_MESSAGES/blood-tests.po").write_text('msgid "unterminated\n')
+    result = spanish_project.cli("build", "--no-audio", "-l", "es")  # exit 0: French was not asked for
+    assert "error" not in result.output and "kept as last published (not selected with -l): fr" in result.output
+    assert _digests(spanish_project.site, "fr/") == french
+    assert "Français" in (spanish_project.site / "index.html").read_text()
+    failed = spanish_project.cli("build", "--no-audio", expect=1)  # a full build reports it, FILE:LINE
+    assert "locales/fr/LC_MESSAGES/blood-tests.po:" in failed.output

@@ -101,17 +101,18 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
     corpus = load_corpus(config.content_dir, config.root)
     wanted = {config.source.tag} | {loc.tag for loc in config.selected(options.locales)}
     loaded = _load_strings(config, corpus, options.jobs)
+    unreadable = {tag for (tag, _), strings in loaded.items() if isinstance(strings, str)}
     for (tag, _), strings in loaded.items():
-        if isinstance(strings, str):
+        if isinstance(strings, str) and tag in wanted:  # a locale left out with -l is not this build's error
             summary.broken.setdefault(tag, []).append(strings)
     # Locales not rebuilt now (broken catalogs, or left out with -l) keep their last published files.
-    resting = [loc for loc in config.locales if loc.tag in summary.broken or loc.tag not in wanted]
+    resting = [loc for loc in config.locales if loc.tag in unreadable or loc.tag not in wanted]
     kept = _previous_outputs(config, manifest, resting)
     kept_tags = {tag for tag, _ in kept.values()}
     summary.kept_previous = [loc.tag for loc in config.locales if loc.tag in summary.broken and loc.tag in kept_tags]
     summary.kept_unselected = [loc.tag for loc in config.locales if loc.tag not in wanted and loc.tag in kept_tags]
     # Every locale that will be online, localized: the language switcher links each one's pages.
-    online = [loc for loc in config.locales if loc.tag not in summary.broken and (loc.tag in wanted or loc.tag in kept_tags)]
+    online = [loc for loc in config.locales if loc.tag not in unreadable and (loc.tag in wanted or loc.tag in kept_tags)]
     sites = {loc.tag: _localized_site(config, corpus, loc, loaded, summary, warn=loc.tag in wanted) for loc in online}
     building = [loc for loc in online if loc.tag in wanted]
     summary.locales.extend(loc.tag for loc in building)
@@ -134,7 +135,7 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
             outputs.update(files)
             outputs.update({path: Output.of_bytes(data) for path, data in pages.items()})
     outputs.update({path: Output.of_bytes(data) for path, data in static_files().items()})
-    path, data = renderer.chooser([config.locale(tag).info for tag in summary.kept_previous],
+    path, data = renderer.chooser([loc.info for loc in config.locales if loc.tag in kept_tags and loc.tag not in sites],
                                   [loc.tag for loc in config.locales])
     outputs[path] = Output.of_bytes(data)
     summary.pages += 1
