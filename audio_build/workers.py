@@ -95,12 +95,11 @@ def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], jobs: int |
     Forked workers see everything the parent built before the call, so tasks can stay small. Runs in
     this process when there is one CPU, few tasks, or other threads (forking a threaded process is unsafe).
     """
-    workers = min(jobs or os.cpu_count() or 1, len(tasks))
-    if workers <= 1 or len(tasks) < min_tasks or threading.active_count() > 1 \
-            or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(task) for task in tasks]
-    with process_pool(workers, "fork") as pool:
-        return list(pool.map(function, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
+    return map_with_context(_apply, function, tasks, jobs, min_tasks)
+
+
+def _apply(function: Callable[[T], R], task: T) -> R:
+    return function(task)
 
 
 def map_with_context(function: Callable[[Any, T], R], shared: Any, tasks: Sequence[T], jobs: int | None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from babel.messages.catalog import Catalog
 
 from audio_build.speech.lexicon import Lexicon
@@ -25,3 +27,18 @@ def lexicon_without(lexicon: Lexicon, grapheme: str) -> Lexicon:
     folded = grapheme.casefold()
     return Lexicon(lexicon.language, tuple(x for x in lexicon.lexemes
                                            if all(g.casefold() != folded for g in x.graphemes)), lexicon.path)
+
+
+def parse_vtt(text: str) -> list[tuple[str, float, float, str]]:
+    assert text.startswith("WEBVTT")
+    cues = []
+    for block in text.strip().split("\n\n")[1:]:
+        lines = block.splitlines()
+        if len(lines) < 3:
+            continue
+        match = re.fullmatch(r"(\d+):(\d\d):(\d\d)\.(\d{3}) --> (\d+):(\d\d):(\d\d)\.(\d{3})", lines[1])
+        assert match, lines
+        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, match.groups())
+        cues.append((lines[0], h1 * 3600 + m1 * 60 + s1 + f1 / 1000, h2 * 3600 + m2 * 60 + s2 + f2 / 1000,
+                     " ".join(lines[2:])))
+    return cues

@@ -23,7 +23,7 @@ from audio_build.speech.engines.espeak import EspeakEngine
 from audio_build.speech.lexicon import apply, lexicon_path, read_lexicon
 from audio_build.speech.model import Voice
 from tests.conftest import REPO, SPANISH, Project, translate
-from tests.helpers import lexicon_without
+from tests.helpers import lexicon_without, parse_vtt
 
 pytestmark = pytest.mark.slow
 
@@ -61,21 +61,6 @@ class Spans(HTMLParser):
         for sid in self._stack:
             if sid:
                 self.spans[sid] += data
-
-
-def parse_vtt(text: str) -> list[tuple[str, float, float, str]]:
-    assert text.startswith("WEBVTT")
-    cues = []
-    for block in text.strip().split("\n\n")[1:]:
-        lines = block.splitlines()
-        if len(lines) < 3:
-            continue
-        match = re.fullmatch(r"(\d+):(\d\d):(\d\d)\.(\d{3}) --> (\d+):(\d\d):(\d\d)\.(\d{3})", lines[1])
-        assert match, lines
-        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, match.groups())
-        cues.append((lines[0], h1 * 3600 + m1 * 60 + s1 + f1 / 1000, h2 * 3600 + m2 * 60 + s2 + f2 / 1000,
-                     " ".join(lines[2:])))
-    return cues
 
 
 def test_every_mp3_is_mono_normalized_and_peak_limited(built_site: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import zxingcpp
 
 from audio_build.publish import handouts
 from tests.conftest import SITE_URL, Project
+from tests.helpers import parse_vtt
 
 pytestmark = pytest.mark.slow
 
@@ -42,11 +44,6 @@ def _squeeze(text: str) -> str:
     return re.sub(r"[\s\u00ad\u200b-\u200f\u2066-\u2069\u061c\u0640•]+", "", text)  # bullets are layout
 
 
-def _cues(vtt: Path) -> list[str]:
-    blocks = vtt.read_text(encoding="utf-8").split("\n\n")[1:]
-    return [" ".join(block.splitlines()[2:]) for block in blocks if "-->" in block]
-
-
 def test_every_published_document_has_both_handouts_linked_from_its_page(built_site: Path) -> None:
     for tag in LOCALES:
         for kind, slug in DOCUMENTS:
@@ -55,7 +52,7 @@ def test_every_published_document_has_both_handouts_linked_from_its_page(built_s
             page = (built_site / _folder(tag, kind, slug) / "index.html").read_text(encoding="utf-8")
             for pdf in (standard, large):
                 assert f'href="{pdf.name}" type="application/pdf" hreflang="{tag}" download' in page, (tag, pdf.name)
-        bundle = __import__("zipfile").ZipFile(built_site / "downloads" / f"{tag}.zip")
+        bundle = zipfile.ZipFile(built_site / "downloads" / f"{tag}.zip")
         assert f"{tag}/fluoroscopy/fluoroscopy.{tag}.large.pdf" in bundle.namelist()
 
 
@@ -73,7 +70,8 @@ def test_the_text_holds_every_sentence_in_reading_order(built_site: Path, tag: s
             assert "(cid:" not in text and "\ufffd" not in text, f"{pdf.name}: a glyph without its character"
             flat, position = _squeeze(text), 0
             lines = [_squeeze(line) for line in text.splitlines()]
-            cues = _cues(built_site / _folder(tag, kind, slug) / f"{slug}.{tag}.vtt")
+            vtt = built_site / _folder(tag, kind, slug) / f"{slug}.{tag}.vtt"
+            cues = [text for _, _, _, text in parse_vtt(vtt.read_text(encoding="utf-8"))]
             assert len(cues) > 5
             for cue in cues:
                 if tag in RTL:

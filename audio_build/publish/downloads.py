@@ -10,7 +10,7 @@ import dataclasses
 import hashlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,9 +121,9 @@ def locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, audio_fil
     files[collection] = Output.of_file(books.book(everything, books.site_title, "all"))
     books_only = (Download(collection, "epub", files[collection].size, tag),)
     if config.handouts:
-        for key, handouts in _handouts(config, corpus, site, cache, title).items():
-            files.update(handouts)
-            (standard, large) = handouts
+        files.update(_handouts(config, corpus, site, cache, title, books.ui_state))
+        for key in sorted(site.docs):
+            standard, large = handout_paths(tag, *key)
             per_doc[key] = (*per_doc.get(key, ()), Download(standard, "pdf", files[standard].size, tag),
                             Download(large, "pdf-large", files[large].size, tag))
     # The bundle's pages link the books but not the bundle itself.
@@ -133,21 +133,19 @@ def locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, audio_fil
     return Downloads(files, per_doc, (*books_only, Download(bundle_path, "zip", files[bundle_path].size, tag)))
 
 
-def _handouts(config: Config, corpus: Corpus, site: LocaleSite, cache: Cache,
-              title: str) -> dict[tuple[str, str], dict[str, Output]]:
-    """The standard and large-print PDF of every published document, made again only when its inputs change."""
+def _handouts(config: Config, corpus: Corpus, site: LocaleSite, cache: Cache, title: str,
+              ui_state: Sequence[object]) -> dict[str, Output]:
+    """The standard and large-print PDF of every published document by site path, made again only when its
+    inputs change (`ui_state`: the interface words they show, as the books key them)."""
     check_fonts(site.info)
     settings = HandoutSettings(paper=config.handout_paper, base_url=config.site_url, publisher=config.publisher)
     renderer = HandoutRenderer(site, {site.info.tag: site}, config.source, corpus, title, settings)
-    ui_state = sorted(site.ui._strings.items())
-    made: dict[tuple[str, str], dict[str, Output]] = {}
+    made: dict[str, Output] = {}
     for (kind, slug), doc in sorted(site.docs.items()):
-        pair = {}
         for path, large in zip(handout_paths(site.info.tag, kind, slug), (False, True), strict=True):
             key = key_of("handout", HANDOUTS_CODE, site.info.tag, kind, slug, large, settings.__dict__, title,
                          repr(doc), site.ipa.get(slug, ""), ui_state)
-            pair[path] = Output.of_file(_cached_file(cache, key, ".pdf", lambda d=doc, lg=large: renderer.pdf(d, lg)))
-        made[(kind, slug)] = pair
+            made[path] = Output.of_file(_cached_file(cache, key, ".pdf", lambda d=doc, lg=large: renderer.pdf(d, lg)))
     return made
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -161,7 +162,7 @@ class HandoutRenderer:
     def pdf(self, doc: LocalizedDocument, large: bool) -> bytes:
         html = self.html(doc, large)
         identifier = f"audio-build:{self.site.info.tag}:{doc.kind}:{doc.slug}:{'large' if large else 'standard'}"
-        with _passage_languages():
+        with _lang_on_passages():
             data: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode(),
                                                       uncompressed_pdf=False)
         return data
@@ -170,28 +171,26 @@ class HandoutRenderer:
 _WEASYPRINT_BUILD_BOX_TREE = weasyprint_tags._build_box_tree
 
 
-class _passage_languages:
+@contextmanager
+def _lang_on_passages() -> Iterator[None]:
     """WeasyPrint 70 writes /Lang only on the document; PDF/UA wants it on every passage in another language.
 
     While rendering, its structure-tree builder is wrapped so each element made from an HTML element with a
     `lang` attribute (a reference, text left in English) carries that language. Pinned to weasyprint==70.0;
     tests/test_handouts.py fails if a later version changes what this relies on.
     """
+    def build_with_lang(box: Any, parent: Any, *args: Any) -> Any:
+        element_lang = None
+        if getattr(box, "element", None) is not None and getattr(box, "element_tag", None) not in ("html", "body"):
+            element_lang = box.element.get("lang")
+        for element in _WEASYPRINT_BUILD_BOX_TREE(box, parent, *args):
+            if element_lang and "Lang" not in element:
+                element["Lang"] = weasyprint_tags.pydyf.String(element_lang)
+            yield element
 
-    def __enter__(self) -> None:
-        original = _WEASYPRINT_BUILD_BOX_TREE
-
-        def build_with_lang(box: Any, parent: Any, *args: Any) -> Any:
-            element_lang = None
-            if getattr(box, "element", None) is not None and getattr(box, "element_tag", None) not in ("html", "body"):
-                element_lang = box.element.get("lang")
-            for element in original(box, parent, *args):
-                if element_lang and "Lang" not in element:
-                    element["Lang"] = weasyprint_tags.pydyf.String(element_lang)
-                yield element
-
-        weasyprint_tags._build_box_tree = build_with_lang
-
-    def __exit__(self, *_exc_info: object) -> None:
+    weasyprint_tags._build_box_tree = build_with_lang
+    try:
+        yield
+    finally:
         weasyprint_tags._build_box_tree = _WEASYPRINT_BUILD_BOX_TREE
 
