@@ -296,37 +296,53 @@ def _report_broken(summary: Any) -> None:
 def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: bool) -> None:
     """Preview the site locally, rebuilding when a source file, catalog or lexicon is saved."""
     import threading
+    from dataclasses import replace
 
-    from audio_build.run.build import BuildOptions, print_summary
+    from audio_build.run.build import BuildOptions, BuildSummary, print_summary
     from audio_build.run.build import build as run
+    from audio_build.run.preview import Previewer
     from audio_build.run.serve import address_of, make_server, watch, watched_state
 
     config = _load(project)
-    options = BuildOptions(audio=not no_audio and config.audio, progress=False)
+    options = BuildOptions(audio=not no_audio and config.audio, progress=False, keep_engines=True)
 
-    def rebuild() -> None:
+    def full_build(force: bool) -> BuildSummary | None:
+        try:
+            summary = run(config, replace(options, force=force))
+        except AudioBuildError as exc:
+            click.echo(f"error: {exc} (still serving the previous build)", err=True)
+            return None
+        for warning in summary.warnings[:5]:
+            click.echo(f"warning: {warning}", err=True)
+        print_summary(summary)
+        if summary.broken:
+            _report_broken(summary)
+        return summary
+
+    previewer = Previewer(config, full_build, audio=options.audio, engine=options.engine,
+                          report=lambda message: click.echo(message, err=True))
+
+    def saved(paths: set[Path] | None = None) -> None:
         try:
             with project_lock(config.root, wait=600):
-                summary = run(config, options)
-            for warning in summary.warnings[:5]:
-                click.echo(f"warning: {warning}", err=True)
-            print_summary(summary)
-            if summary.broken:
-                _report_broken(summary)
+                if paths is None:
+                    previewer.build()
+                else:
+                    previewer.saved(paths)
         except AudioBuildError as exc:
             click.echo(f"error: {exc} (still serving the previous build)", err=True)
 
     watched = [config.content_dir, config.locales_dir] + ([config.path] if config.path else [])
     before_first_build = watched_state(watched)
     if not no_watch or not config.output_dir.exists():
-        rebuild()
+        saved()
     try:
         server = make_server(config.output_dir, host, port)
     except OSError as exc:
         raise AudioBuildError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     stop = threading.Event()
     if not no_watch:
-        threading.Thread(target=watch, args=(watched, rebuild, stop), kwargs={"since": before_first_build},
+        threading.Thread(target=watch, args=(watched, saved, stop), kwargs={"since": before_first_build},
                          daemon=True).start()
     click.echo(f"serving {config.output_dir} at {address_of(server)} (Ctrl+C to stop)", err=True)
     try:

@@ -22,8 +22,10 @@ import json
 import math
 import os
 import platform
+import posixpath
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -43,7 +45,7 @@ CLI = BIN / "audio-build"
 PYTHON = BIN / "python"
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-SECTIONS = ("floor", "cold", "phases", "noop", "edit", "scaling", "text", "pages")
+SECTIONS = ("floor", "cold", "phases", "noop", "edit", "preview", "scaling", "text", "pages")
 
 sys.path.insert(0, str(HERE))
 import corpus
@@ -340,22 +342,106 @@ from audio_build.audio.mp3 import MP3_BITRATE, MP3_QUALITY
 from audio_build.speech.engines.espeak import EspeakEngine
 from audio_build.speech.engines.espeak_host import Library
 
-renderer = EspeakEngine()  # only its render(); the helper process is not started for that
-jobs = [j for j in captured if j.clips and all(c.engine == "espeak" for c in j.clips)]
+# The floor of each engine: its raw synthesis call in this process, on exactly the clips the build plans.
+# espeak-ng: espeak_Synth on the rendered text (no helper, no fork, no protocol). Piper: PiperVoice.synthesize
+# per sentence, as the engine calls it. Kokoro: espeak_TextToPhonemes per clause (in this process) and the
+# ONNX model per sentence. Then raw LAME on every document's PCM.
+library = Library()
+espeak = EspeakEngine()  # only its render(); its helper process is not started for that
+engines = {}
+
+
+def engine(spec):
+    if spec.engine not in engines:
+        if spec.engine == "piper":
+            from audio_build.speech.engines.piper import PiperEngine
+            engines["piper"] = PiperEngine()
+        elif spec.engine == "kokoro":
+            from audio_build.speech.engines.kokoro import KokoroEngine
+            engines["kokoro"] = KokoroEngine(cache_dir=str(project / ".audio-build-cache"))
+    return engines[spec.engine]
+
+
+jobs = [j for j in captured if j.clips and all(c.engine in ("espeak", "piper", "kokoro") for c in j.clips)]
 skipped = [j.name for j in captured if j not in jobs]
 unique = {}
 for job in jobs:
     for spec in job.clips:
-        unique.setdefault(spec.key, (spec.voice.name, spec.rate, " ".join(renderer.render(s) for s in spec.sentences),
-                                     spec.sentences))
+        unique.setdefault(spec.key, spec)
 
-library = Library()  # libespeak-ng in this process: no helper, no fork, no protocol
+
+def espeak_clip(spec):
+    library.set_voice(spec.voice.name)
+    text = " ".join(espeak.render(s, spec.voice) for s in spec.sentences)
+    return library.synthesize(text, spec.rate, True)[0]
+
+
+def piper_clip(spec, prepared):
+    piper_voice, settings, texts = prepared
+    return b"".join(np.asarray(chunk.audio_int16_array, dtype="<i2").tobytes()
+                    for text in texts for chunk in piper_voice.synthesize(text, syn_config=settings))
+
+
+def piper_prepare(spec):
+    from audio_build.speech.engines import piper as piper_module
+    kind = engine(spec)
+    voice = kind._voice(spec.voice.name)
+    scale = float(voice.config.length_scale) * piper_module.MODEL_WPM / spec.rate
+    settings = kind._piper.SynthesisConfig(length_scale=scale, noise_scale=piper_module.NOISE_SCALE,
+                                           noise_w_scale=piper_module.NOISE_W_SCALE, normalize_audio=False)
+    return voice, settings, [kind.render(s, spec.voice) for s in spec.sentences]
+
+
+def kokoro_clip(spec, prepared):
+    from audio_build.speech.engines import kokoro as kokoro_module
+    kind = engine(spec)
+    phonemizer, clause_lists, speed = prepared
+    library.set_voice(phonemizer)
+    library.synthesize("", 175, True)  # [[...]] input on, as the helper does
+    out = []
+    for clauses in clause_lists:
+        pieces = []
+        for clause, mark in clauses:
+            ipa = library.text_to_phonemes(clause, True, True, "^") if clause else ""
+            pieces.append(kokoro_module.untie(" ".join(ipa.split())) + mark)
+        audio = kind._speak(" ".join(p for p in pieces if p), spec.voice.name, speed)
+        out.append((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return b"".join(out)
+
+
+def kokoro_prepare(spec):
+    from audio_build.speech.engines import kokoro as kokoro_module
+    kind = engine(spec)
+    kind._run()  # the model loads outside the timing
+    phonemizer = kind._phonemizer(spec.voice.language).name
+    speed = min(max(spec.rate / kokoro_module.NATURAL_WPM, 0.5), 2.0)
+    return phonemizer, [kokoro_module.clauses(kind.render(s, spec.voice)) for s in spec.sentences], speed
+
+
+prepared = {}
+for key, spec in unique.items():
+    if spec.engine == "piper":
+        prepared[key] = piper_prepare(spec)
+    elif spec.engine == "kokoro":
+        prepared[key] = kokoro_prepare(spec)
+
 pcm = {}
-wall, cpu = time.perf_counter(), time.process_time()
-for key, (voice, rate, text, _) in unique.items():
-    library.set_voice(voice)
-    pcm[key], _events = library.synthesize(text, rate, True)
-synth_wall, synth_cpu = time.perf_counter() - wall, time.process_time() - cpu
+per_engine = {}
+for key, spec in unique.items():
+    wall, cpu = time.perf_counter(), time.process_time()
+    if spec.engine == "espeak":
+        pcm[key] = espeak_clip(spec)
+    elif spec.engine == "piper":
+        pcm[key] = piper_clip(spec, prepared[key])
+    else:
+        pcm[key] = kokoro_clip(spec, prepared[key])
+    row = per_engine.setdefault(spec.engine, {"clips": 0, "seconds": 0.0, "cpu": 0.0, "audio_seconds": 0.0})
+    row["clips"] += 1
+    row["seconds"] += time.perf_counter() - wall
+    row["cpu"] += time.process_time() - cpu
+    row["audio_seconds"] += len(pcm[key]) / 2 / SAMPLE_RATE
+synth_wall = sum(r["seconds"] for r in per_engine.values())
+synth_cpu = sum(r["cpu"] for r in per_engine.values())
 
 documents = []
 for job in jobs:
@@ -375,20 +461,23 @@ for data in documents:
     mp3_bytes += len(bytes(encoder.encode(data) + encoder.flush()))
 encode_wall, encode_cpu = time.perf_counter() - wall, time.process_time() - cpu
 
-result = {"plan_seconds": plan_seconds, "jobs": len(jobs), "jobs_skipped_not_espeak": skipped,
+result = {"plan_seconds": plan_seconds, "jobs": len(jobs), "jobs_skipped_other_engines": skipped,
           "clips_planned": sum(len(j.clips) for j in jobs), "clips_unique": len(unique),
+          "engines": per_engine,
           "audio_minutes": sum(len(d) for d in documents) / 2 / SAMPLE_RATE / 60, "mp3_bytes": mp3_bytes,
           "synth_seconds": synth_wall, "synth_cpu": synth_cpu, "encode_seconds": encode_wall,
           "encode_cpu": encode_cpu}
-if compare_engine:  # the same clips through the real engine (helper process, one fork per clip)
-    engine = EspeakEngine()
-    engine.version()
-    from audio_build.speech.model import Voice
+if compare_engine:  # the espeak-ng clips through the real engine (its helper process)
+    engine_helper = EspeakEngine()
+    engine_helper.version()
     wall = time.perf_counter()
-    for key, (voice, rate, _, sentences) in unique.items():
-        engine.synthesize(sentences, Voice("espeak", voice, ""), rate)
+    for key, spec in unique.items():
+        if spec.engine == "espeak":
+            engine_helper.synthesize(spec.sentences, spec.voice, spec.rate)
     result["engine_helper_seconds"] = time.perf_counter() - wall
-    engine.close()
+    engine_helper.close()
+for kind in engines.values():
+    kind.close()
 print(json.dumps(result))
 '''
 
@@ -407,6 +496,8 @@ from audio_build.publish import pages
 from audio_build.run.build import BuildOptions, build
 from audio_build.config import load_config
 from audio_build.speech.engines.espeak import EspeakEngine
+from audio_build.speech.engines.kokoro import KokoroEngine
+from audio_build.speech.engines.piper import PiperEngine
 imported = time.perf_counter() - started
 spent, calls = {}, {}
 
@@ -426,6 +517,10 @@ def timed(owner, name, label):
 
 # Inside the audio jobs: only seen when they run in this process (-j1); pool workers import their own copy.
 timed(EspeakEngine, "synthesize", "synthesis via the espeak-ng helper")
+timed(PiperEngine, "synthesize", "synthesis with Piper")
+timed(KokoroEngine, "synthesize", "synthesis with Kokoro")
+timed(KokoroEngine, "_speak", "Kokoro model inference")
+timed(KokoroEngine, "phonemes", "Kokoro phonemes (espeak-ng helper)")
 timed(jobs, "assemble", "assemble + loudness normalization")
 timed(loudness, "integrated_loudness", "integrated_loudness")
 timed(loudness, "limit", "limit")
@@ -584,6 +679,15 @@ class Bench:
             log(f"one msgstr: {result.wall:.1f} s, {result.summary.get('synthesized')} clip(s), "
                 f"{self.results['edit']['files_rewritten']} files rewritten")
 
+    # -- preview loop: `audio-build serve`, a save, the page and its audio over HTTP ---------------------
+    def preview(self) -> None:
+        project = self.work / "cold-j1"
+        if not (project / "site").exists():
+            project = repo_project(self.work / "preview", self.port)
+            log("building the repository once for the preview figures")
+            run([CLI, "build"], cwd=project)
+        self.results["preview"] = preview_loop(project, self.args.preview_runs)
+
     # -- 6: scaling -----------------------------------------------------------------------------------
     def scaling(self) -> None:
         rows = []
@@ -640,6 +744,131 @@ class Bench:
         if self.want("text"):
             out["text"] = text_half(root, project, locales)
         self.results["text"] = out
+
+
+# ------------------------------------------------------------------------------------------ preview
+
+def _fetch(url: str) -> bytes | None:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return bytes(response.read())
+    except OSError:
+        return None
+
+
+def _linked(page: bytes, suffix: str) -> str | None:
+    found = re.search(rf'src="([^"]+\.{suffix})"', page.decode("utf-8", "replace"))
+    return found.group(1) if found else None
+
+
+def _edit_msgstr(po: Path, marker: str) -> str:
+    """The first paragraph's msgstr gets `marker` before its final full stop; returns the new words to look for."""
+    text = po.read_text(encoding="utf-8")
+    entries = text.split("\n\n")
+    for index, entry in enumerate(entries):
+        if "#. Paragraph." not in entry or "\nmsgstr " not in entry:
+            continue
+        head, msgstr = entry.split("\nmsgstr ", 1)
+        position = msgstr.rfind('"')
+        stop = msgstr.rfind(".", 0, position)
+        if stop < 0:
+            continue
+        entries[index] = head + "\nmsgstr " + msgstr[:stop] + f" {marker}" + msgstr[stop:]
+        po.write_text("\n\n".join(entries), encoding="utf-8")
+        return marker
+    raise RuntimeError(f"no paragraph msgstr with a full stop in {po}")
+
+
+def _edit_source(md: Path, marker: str) -> str:
+    """The first paragraph after the first `## ` heading gets one more short sentence."""
+    lines = md.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("## "):
+            j = i + 1
+            while not lines[j].strip():
+                j += 1
+            lines[j] += f" Ask your nurse about it {marker}."
+            md.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            return f"Ask your nurse about it {marker}."
+    raise RuntimeError(f"no paragraph under a heading in {md}")
+
+
+PREVIEW_CASES = [
+    # (label, file to edit, page to watch, how to edit)
+    ("vi catalog (espeak-ng)", "locales/vi/LC_MESSAGES/fluoroscopy.po", "vi/fluoroscopy/index.html", "po"),
+    ("es catalog (Kokoro)", "locales/es/LC_MESSAGES/fluoroscopy.po", "es/fluoroscopy/index.html", "po"),
+    ("en content (Piper; every locale falls back)", "content/fluoroscopy.md", "en/fluoroscopy/index.html", "md"),
+]
+
+
+def preview_loop(project: Path, runs: int) -> dict[str, Any]:
+    """Start `audio-build serve`, save edits, and time (from the save) when the page served over HTTP shows
+    the new words and when its captions (the audio's own timed text) hold them with a new MP3 behind them."""
+    port = closed_port()
+    log_path = project / "serve.log"
+    with log_path.open("w") as log_file:
+        server = subprocess.Popen([CLI, "serve", "-p", str(port)], cwd=project, stderr=log_file,
+                                  stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    out: dict[str, Any] = {"cases": {}}
+    try:
+        started = time.perf_counter()
+        while "serving " not in log_path.read_text():
+            if server.poll() is not None or time.perf_counter() - started > 900:
+                raise RuntimeError(f"audio-build serve did not start:\n{log_path.read_text()[-2000:]}")
+            time.sleep(0.1)
+        out["start_seconds"] = time.perf_counter() - started
+        for label, rel, page, how in PREVIEW_CASES:
+            timings = []
+            for n in range(runs):
+                target = project / rel
+                original = target.read_text(encoding="utf-8")
+                builds_before = log_path.read_text().count("\nbuilt ")
+                page_before = _fetch(base + page) or b""
+                mp3_before = _fetch(base + posixpath.join(posixpath.dirname(page), _linked(page_before, "mp3") or ""))
+                marker = f"{371 + 97 * n + 1000 * len(out['cases'])}"
+                words = _edit_msgstr(target, marker) if how == "po" else _edit_source(target, marker)
+                saved = time.perf_counter()
+                page_at = audio_at = None
+                while time.perf_counter() - saved < 600 and audio_at is None:
+                    body = _fetch(base + page)
+                    now = time.perf_counter() - saved
+                    if body and words.encode() in body:
+                        page_at = page_at if page_at is not None else now
+                        vtt, mp3 = _linked(body, "vtt"), _linked(body, "mp3")
+                        folder = posixpath.dirname(page)
+                        captions = _fetch(base + posixpath.join(folder, vtt)) if vtt else None
+                        if captions and words.encode() in captions:
+                            audio = _fetch(base + posixpath.join(folder, mp3)) if mp3 else None
+                            if audio and audio != mp3_before:
+                                audio_at = now
+                    time.sleep(0.01)
+                while log_path.read_text().count("\nbuilt ") <= builds_before:  # the full build that follows
+                    if time.perf_counter() - saved > 1200:
+                        break
+                    time.sleep(0.1)
+                full = time.perf_counter() - saved
+                target.write_text(original, encoding="utf-8")
+                while log_path.read_text().count("\nbuilt ") <= builds_before + 1:  # and the one for the undo
+                    if time.perf_counter() - saved > 2400:
+                        break
+                    time.sleep(0.1)
+                timings.append({"page": page_at, "audio": audio_at, "full_build": full})
+                log(f"  preview {label}: page {page_at} s, audio {audio_at} s, full build done {full:.1f} s")
+            out["cases"][label] = {"runs": timings,
+                                   "page_median": median([t["page"] for t in timings if t["page"] is not None]),
+                                   "audio_median": median([t["audio"] for t in timings if t["audio"] is not None]),
+                                   "full_median": median([t["full_build"] for t in timings])}
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        out["serve_log_tail"] = log_path.read_text()[-3000:]
+    return out
 
 
 TEXT_LOCALES = ["es", "fr", "pt-BR", "vi", "ru", "ht", "de", "it"]
@@ -912,14 +1141,17 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     floor, cold = results.get("floor"), results.get("cold", {})
     if floor:
         f = floor["runs"][0]
-        rows.append(("Floor: raw espeak-ng in-process + raw lameenc, repository content (median)",
+        mix = ", ".join(f"{name} {row['clips']} clips {row['seconds']:.1f} s" for name, row in f["engines"].items())
+        rows.append(("Floor: each engine's raw synthesis in-process + raw lameenc, repository content, default "
+                     "engine mix (median)",
                      (f"{_fmt_s(floor['median_seconds'])} ({f['clips_unique']} clips, {f['jobs']} documents, "
                      f"{f['audio_minutes']:.1f} min; synth {median([r['synth_seconds'] for r in floor['runs']]):.1f} s"
-                     f" + encode {median([r['encode_seconds'] for r in floor['runs']]):.1f} s)"), "—", "—"))
+                     f" [{mix}] + encode {median([r['encode_seconds'] for r in floor['runs']]):.1f} s)"), "—", "—"))
         helper = [r["engine_helper_seconds"] for r in floor["runs"] if "engine_helper_seconds" in r]
         if helper:
-            rows.append(("Same clips through the real engine (helper process, fork per clip)",
-                         f"{_fmt_s(helper[0])} vs {_fmt_s(floor['runs'][0]['synth_seconds'])} in-process", "—", "—"))
+            raw = f["engines"].get("espeak", {}).get("seconds", float("nan"))
+            rows.append(("The espeak-ng clips through the real engine (its helper process)",
+                         f"{_fmt_s(helper[0])} vs {_fmt_s(raw)} in-process", "—", "—"))
     j1, j2 = cold.get("j1"), cold.get("j2")
     if j1:
         value = f"{_fmt_s(j1['median_seconds'])} (n={len(j1['runs'])}; CPU {j1['median_cpu']:.1f} s; {_loads(j1)})"
@@ -927,7 +1159,7 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append(("Cold build -j1, all locales (median)", value, "—", "—"))
         if ratio is not None:
             cpu_ratio = j1["median_cpu"] / floor["median_cpu"]
-            rows.append(("Cold -j1 / floor", f"{ratio:.2f}x (CPU {cpu_ratio:.2f}x)", "≤ 1.2x", _met(ratio <= 1.2)))
+            rows.append(("Cold -j1 / floor", f"{ratio:.2f}x (CPU {cpu_ratio:.2f}x)", "≤ 1.5x", _met(ratio <= 1.5)))
     if j2:
         rows.append(("Cold build -j2 (median)", (f"{_fmt_s(j2['median_seconds'])} (n={len(j2['runs'])}; CPU "
                      f"{j2['median_cpu']:.1f} s; {_loads(j2)})"), "—", "—"))
@@ -959,6 +1191,13 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append(("One es msgstr changed (fluoroscopy.po paragraph)",
                      f"{_fmt_s(edit['seconds'])}; {clips} clip(s) synthesized; {edit['files_rewritten']} files rewritten",
                      "exactly 1 clip", _met(clips == 1)))
+    preview = results.get("preview")
+    if preview:
+        for label, case in preview["cases"].items():
+            page, audio = case["page_median"], case["audio_median"]
+            rows.append((f"serve preview, one save: {label} (median of {len(case['runs'])})",
+                         f"page {page:.2f} s, audio {audio:.2f} s (full build done {case['full_median']:.1f} s)",
+                         "page ≤ 0.5 s, audio ≤ 2 s", _met(page <= 0.5 and audio <= 2.0)))
     scaling = results.get("scaling")
     if scaling:
         per = ", ".join(f"{r['articles']}: {r['per_article']:.2f} s" for r in scaling["rows"])
@@ -1028,6 +1267,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--phase-jobs", type=lambda s: [int(x) for x in s.split(",")], default=[1],
                         help="-j values for the phase breakdown (default 1: the jobs run in-process, so their "
                              "stages are timed too; skipped by --quick)")
+    parser.add_argument("--preview-runs", type=int, default=3, help="saves per preview case (default 3)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
     parser.add_argument("--out", type=Path, default=HERE / "results")
@@ -1065,6 +1305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench.phases()
         if bench.want("noop") or bench.want("edit"):
             bench.noop_and_edit()
+        if bench.want("preview"):
+            bench.preview()
         if bench.want("scaling"):
             bench.scaling()
         if bench.want("text") or bench.want("pages"):

@@ -7,7 +7,7 @@ bytes, and its own concatenation copies the whole track once per segment (0.8 s 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,7 +48,8 @@ class Assembled:
             for s in self.segments))
 
 
-def assemble(pieces: Sequence[tuple[str, str, Clip, float, Sequence[str]]], rate: int = SAMPLE_RATE) -> Assembled:
+def assemble(pieces: Sequence[tuple[str, str, Clip, float, Sequence[str]]], rate: int = SAMPLE_RATE,
+             loudness: Callable[[np.ndarray, int], np.ndarray] = normalize) -> Assembled:
     """Concatenate (block id, kind, clip, pause after, sentence texts) with silences, keeping every span."""
     chunks: list[bytes] = []
     segments: list[Segment] = []
@@ -73,7 +74,7 @@ def assemble(pieces: Sequence[tuple[str, str, Clip, float, Sequence[str]]], rate
         chunks.append(b"\x00\x00" * silence)
         position += silence
     samples = np.frombuffer(b"".join(chunks), dtype="<i2").astype(np.float32) / 32768.0
-    return Assembled(normalize(samples, rate), rate, tuple(segments))
+    return Assembled(loudness(samples, rate), rate, tuple(segments))
 
 
 def texts_with_ids(block_id: str, texts: Sequence[str]) -> list[tuple[str, str]]:

@@ -17,16 +17,17 @@ DECODED_PEAK_CEILING_DB = -1.2  # the decoded MP3's true peak stays under this (
 ENCODER_DELAY = 1105  # samples lameenc's MP3s decode late (576 encoder + 529 decoder), measured
 MP3_BITRATE = 64
 MP3_QUALITY = 5  # LAME -q: 2 is slowest; 5 is transparent for speech at this bitrate
+DRAFT_QUALITY = 7  # previews only: twice as fast as 5, replaced by the full build's file seconds later
 
 
-def encode_mp3(samples: np.ndarray, rate: int) -> bytes:
+def encode_mp3(samples: np.ndarray, rate: int, quality: int = MP3_QUALITY) -> bytes:
 
     pcm = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2").tobytes()
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(MP3_BITRATE)
     encoder.set_in_sample_rate(rate)
     encoder.set_channels(1)
-    encoder.set_quality(MP3_QUALITY)
+    encoder.set_quality(quality)
     return bytes(encoder.encode(pcm) + encoder.flush())
 
 

@@ -90,8 +90,12 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def publish(output_dir: Path, outputs: Mapping[str, Output], inputs: Mapping[str, Any]) -> PublishResult:
-    """Make `outputs` the site, touching nothing when the site already holds exactly them."""
+def publish(output_dir: Path, outputs: Mapping[str, Output], inputs: Mapping[str, Any],
+            durable: bool = True) -> PublishResult:
+    """Make `outputs` the site, touching nothing when the site already holds exactly them.
+
+    `durable=False` (previews in `serve`) skips syncing the disk: a preview is rebuilt anyway.
+    """
     manifest = manifest_bytes(outputs, inputs)
     current = current_generation(output_dir)
     if current is not None:
@@ -127,7 +131,8 @@ def publish(output_dir: Path, outputs: Mapping[str, Output], inputs: Mapping[str
                 target.write_bytes(out.data)
                 written += 1
         (staging / MANIFEST).write_bytes(manifest)
-        _fsync_tree(staging)
+        if durable:
+            _fsync_tree(staging)
         os.rename(staging, generation)
         _swap_link(output_dir, generation)
     except OSError as exc:

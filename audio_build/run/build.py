@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,6 +47,8 @@ class BuildOptions:
     executor: str = "local"
     scheduler: str | None = None
     progress: bool | None = None  # None: only when stderr is a terminal
+    keep_engines: bool = False  # `serve`: engines stay loaded for the next preview
+    force: bool = False  # build even when the inputs are those of the published site (`serve` needs its model)
 
 
 @dataclass
@@ -66,6 +68,10 @@ class BuildSummary:
     broken: dict[str, list[str]] = field(default_factory=dict)  # locale -> FILE:LINE problems of its catalogs
     kept_previous: list[str] = field(default_factory=list)  # broken locales whose last good pages stay online
     kept_unselected: list[str] = field(default_factory=list)  # locales left out with -l, kept as published
+    # What was published, for `serve` to preview the next edit from (run/preview.py).
+    corpus: Corpus | None = None
+    sites: dict[str, LocaleSite] = field(default_factory=dict)  # locales built now, with audio and downloads
+    strings: dict[tuple[str, str], dict[tuple[str, str | None], str]] = field(default_factory=dict)
 
 
 # -------------------------------------------------------------------------------------------- build
@@ -76,7 +82,7 @@ def build(config: Config, options: BuildOptions) -> BuildSummary:
     fingerprint = input_fingerprint(config, {"audio": options.audio, "engine": options.engine,
                                              "strict": options.strict, "locales": sorted(options.locales)})
     manifest = read_manifest(config.output_dir)
-    if manifest.get("inputs", {}).get("fingerprint") == fingerprint:
+    if not options.force and manifest.get("inputs", {}).get("fingerprint") == fingerprint:
         summary.nothing_to_do = True
         summary.outputs = len(manifest.get("outputs", {}))
         summary.kept = summary.outputs
@@ -113,7 +119,9 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
     summary.kept_unselected = [loc.tag for loc in config.locales if loc.tag not in wanted and loc.tag in kept_tags]
     # Every locale that will be online, localized: the language switcher links each one's pages.
     online = [loc for loc in config.locales if loc.tag not in unreadable and (loc.tag in wanted or loc.tag in kept_tags)]
-    sites = {loc.tag: _localized_site(config, corpus, loc, loaded, summary, warn=loc.tag in wanted) for loc in online}
+    sites = {loc.tag: localized_site(config, corpus, loc, loaded, summary, warn=loc.tag in wanted) for loc in online}
+    summary.corpus = corpus
+    summary.strings = {key: strings for key, strings in loaded.items() if not isinstance(strings, str)}
     building = [loc for loc in online if loc.tag in wanted]
     summary.locales.extend(loc.tag for loc in building)
     renderer = SiteRenderer(config.title, config.source, corpus, sites)
@@ -127,6 +135,7 @@ def _produce(config: Config, options: BuildOptions, summary: BuildSummary,
         tags = [loc.tag for loc in building]
         built = dict(zip(tags, map_with_context(_pages_of, (renderer, sites), tags, options.jobs, min_tasks=2),
                          strict=True))
+        summary.sites = {tag: sites[tag] for tag in tags}
     outputs: dict[str, Output] = {path: output for path, (_, output) in kept.items()}
     for tag in sites:
         if tag in built:
@@ -152,9 +161,9 @@ def _load_strings(config: Config, corpus: Corpus,
                     strict=True))
 
 
-def _localized_site(config: Config, corpus: Corpus, loc: LocaleConfig,
-                    loaded: dict[tuple[str, str], dict[tuple[str, str | None], str] | str], summary: BuildSummary,
-                    warn: bool) -> LocaleSite:
+def localized_site(config: Config, corpus: Corpus, loc: LocaleConfig,
+                   loaded: Mapping[tuple[str, str], dict[tuple[str, str | None], str] | str], summary: BuildSummary,
+                   warn: bool) -> LocaleSite:
     """One locale's site model before audio: its published documents, interface words and term IPA."""
     info = loc.info
     docs = {}
@@ -242,6 +251,7 @@ def _narrate(config: Config, options: BuildOptions, corpus: Corpus, renderer: Si
         """Downloads and pages of one locale: they depend on no other locale, so they can run early."""
         downloads = locale_downloads(config, corpus, site, audio_files, config.title)
         final = replace(site, downloads=downloads.per_doc, locale_downloads=downloads.for_locale)
+        summary.sites[site.info.tag] = final
         return renderer.render_locale(final), {**audio_files, **downloads.files}
 
     def locale_ready(tag: str) -> None:
@@ -286,7 +296,8 @@ def _narrate(config: Config, options: BuildOptions, corpus: Corpus, renderer: Si
     finally:
         if finisher is not None:
             finisher.shutdown(wait=True)
-        close_engines()
+        if not options.keep_engines:
+            close_engines()
     if errors:
         raise AudioBuildError("audio failed (finished clips are kept in the cache; run the build again to retry "
                               "only what failed):\n  " + "\n  ".join(errors[:10]))

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audio_build.audio.assemble import SAMPLE_RATE, assemble
+from audio_build.audio.assemble import SAMPLE_RATE, Assembled, assemble
 from audio_build.audio.captions import sync_json, webvtt
-from audio_build.audio.mp3 import ENCODER_DELAY, Tags, encode_peak_safe, tag_mp3
+from audio_build.audio.loudness import normalize_once
+from audio_build.audio.mp3 import DRAFT_QUALITY, ENCODER_DELAY, Tags, encode_mp3, encode_peak_safe, tag_mp3
 from audio_build.cache import Cache, code_version
 from audio_build.errors import AudioBuildError, EngineError, EngineUnavailable
 from audio_build.speech.engines import Engine, EngineSettings, make_engine
@@ -27,6 +28,7 @@ AUDIO_FORMAT_VERSION = code_version("audio/*.py", "run/jobs.py", "cache.py")
 
 
 PRONUNCIATION = "pronunciation"
+DRAFTS = "drafts"  # previews' audio, in the cache folder: `serve` clears it after each full build
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,12 @@ def outputs_cached(job: AudioJob) -> AudioResult | None:
         chapters=tuple((c[0], c[1]) for c in meta["chapters"]), cached=len(job.clips))
 
 
-def run_job(job: AudioJob) -> AudioResult:
-    """Never raises for engine trouble: the result says what failed, so other jobs' work is kept."""
+def run_job(job: AudioJob, draft: bool = False) -> AudioResult:
+    """Never raises for engine trouble: the result says what failed, so other jobs' work is kept.
+
+    `draft` (previews in `serve`): the clips are the real ones and reach the cache, but the document is
+    normalized in one pass and encoded once, fast, outside the cache: the full build makes the real file.
+    """
     done = outputs_cached(job)
     if done is not None:
         return done
@@ -147,6 +153,8 @@ def run_job(job: AudioJob) -> AudioResult:
         return AudioResult(job.name, job.locale, synthesized=synthesized, cached=cached,
                            error="\n  ".join(failures))
     try:
+        if draft:
+            return _finish_draft(job, cache, clips, synthesized, cached)
         return _finish(job, cache, clips, synthesized, cached)
     except AudioBuildError as exc:
         return AudioResult(job.name, job.locale, error=f"{job.source}: {job.locale}: {exc}",
@@ -191,6 +199,26 @@ def _finish(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, ca
                        timings={k: (v[0], v[1]) for k, v in meta["timings"].items()},
                        chapters=tuple((c[0], c[1]) for c in meta["chapters"]),
                        synthesized=synthesized, cached=cached)
+
+
+def _finish_draft(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, cached: int) -> AudioResult:
+    pieces = [(spec.block_id, spec.kind, clip, spec.pause_after, spec.texts) for spec, clip in zip(job.clips, clips)]
+    normalized = assemble(pieces, loudness=normalize_once)
+    encoded = encode_mp3(normalized.samples, normalized.sample_rate, quality=DRAFT_QUALITY)
+    played = (len(normalized.samples) + ENCODER_DELAY) / normalized.sample_rate
+    assembled = normalized.delayed(ENCODER_DELAY / normalized.sample_rate)
+    mp3 = tag_mp3(encoded, job.tags, [])
+    path = cache.root / DRAFTS / f"{job.output_key}.mp3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(mp3)
+    return AudioResult(name=job.name, locale=job.locale, mp3=str(path), vtt=webvtt(assembled, job.locale) if job.captions
+                       else b"", sync=sync_json(assembled, played) if job.captions else b"", size=len(mp3),
+                       sha256=hashlib.sha256(mp3).hexdigest(), duration=played, timings=_timings(assembled),
+                       synthesized=synthesized, cached=cached)
+
+
+def _timings(assembled: Assembled) -> dict[str, tuple[float, float]]:
+    return {sid: (round(begin, 3), round(end, 3)) for s in assembled.segments for sid, begin, end, _ in s.sentences}
 
 
 def _short(text: str, width: int = 60) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import posixpath
 import re
 import threading
-import time
 import urllib.parse
 from collections.abc import Callable
 from http import HTTPStatus
@@ -127,13 +126,16 @@ def make_handler(output_dir: Path) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+WATCHED_SUFFIXES = frozenset({".md", ".po", ".pls", ".toml"})
+
+
 def watched_state(paths: list[Path]) -> dict[str, tuple[int, int]]:
     state = {}
     for root in paths:
         if root.is_file():
             candidates = [root]
         elif root.is_dir():
-            candidates = [p for p in root.rglob("*") if p.suffix in {".md", ".po", ".pls", ".toml"}]
+            candidates = [p for p in root.rglob("*") if p.suffix in WATCHED_SUFFIXES]
         else:
             candidates = []
         for path in candidates:
@@ -145,19 +147,30 @@ def watched_state(paths: list[Path]) -> dict[str, tuple[int, int]]:
     return state
 
 
-def watch(paths: list[Path], rebuild: Callable[[], None], stop: threading.Event, interval: float = 1.0,
-          since: dict[str, tuple[int, int]] | None = None) -> None:
-    """Poll for saved changes (editors save in many ways; polling sees them all) and rebuild.
+def changed_between(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> set[Path]:
+    return {Path(path) for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
+
+def watch(paths: list[Path], on_change: Callable[[set[Path]], None], stop: threading.Event, step_ms: int = 50,
+          since: dict[str, tuple[int, int]] | None = None) -> None:
+    """Hand each batch of saved source files to `on_change`, about `step_ms` after the editor's last write.
+
+    Kernel file events (inotify, through watchfiles) instead of polling: a save is seen in milliseconds
+    however many files the project has, and an editor's write-rename-chmod sequence arrives as one batch.
+    Set WATCHFILES_FORCE_POLLING=1 where events do not arrive (some network and container filesystems).
     `since` is the state the last build started from: an edit saved while that build ran is still new.
     """
-    last = watched_state(paths) if since is None else since
-    while not stop.wait(interval):
-        current = watched_state(paths)
-        if current != last:
-            time.sleep(0.2)  # let the editor finish writing
-            last = watched_state(paths)
-            rebuild()
+    import watchfiles
+
+    if since is not None:
+        missed = changed_between(since, watched_state(paths))
+        if missed:
+            on_change(missed)
+    existing = [path for path in paths if path.exists()]
+    for changes in watchfiles.watch(*existing, watch_filter=lambda _change, path: Path(path).suffix in WATCHED_SUFFIXES,
+                                    stop_event=stop, step=step_ms, raise_interrupt=False):
+        if changes:
+            on_change({Path(path) for _, path in changes})
 
 
 def make_server(output_dir: Path, host: str, port: int) -> ThreadingHTTPServer:
