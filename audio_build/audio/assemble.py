@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from audio_build.audio.loudness import normalize
 from audio_build.speech.model import Clip
 
 SAMPLE_RATE = 22050
@@ -49,8 +48,11 @@ class Assembled:
 
 
 def assemble(pieces: Sequence[tuple[str, str, Clip, float, Sequence[str]]], rate: int = SAMPLE_RATE,
-             loudness: Callable[[np.ndarray, int], np.ndarray] = normalize) -> Assembled:
-    """Concatenate (block id, kind, clip, pause after, sentence texts) with silences, keeping every span."""
+             loudness: Callable[[np.ndarray, int], np.ndarray] | None = None) -> Assembled:
+    """Concatenate (block id, kind, clip, pause after, sentence texts) with silences, keeping every span.
+
+    `loudness` brings the samples to -16 LUFS: `loudness.normalize` unless a preview passes its one-pass kind.
+    """
     chunks: list[bytes] = []
     segments: list[Segment] = []
     position = 0  # in samples
@@ -74,6 +76,8 @@ def assemble(pieces: Sequence[tuple[str, str, Clip, float, Sequence[str]]], rate
         chunks.append(b"\x00\x00" * silence)
         position += silence
     samples = np.frombuffer(b"".join(chunks), dtype="<i2").astype(np.float32) / 32768.0
+    if loudness is None:
+        from audio_build.audio.loudness import normalize as loudness  # scipy: only builds that make audio import it
     return Assembled(loudness(samples, rate), rate, tuple(segments))
 
 

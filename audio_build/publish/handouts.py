@@ -23,8 +23,6 @@ import segno
 from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup
-from weasyprint import HTML
-from weasyprint.pdf import tags as weasyprint_tags
 
 from audio_build.errors import AudioBuildError
 from audio_build.i18n.interface import plain
@@ -162,13 +160,12 @@ class HandoutRenderer:
     def pdf(self, doc: LocalizedDocument, large: bool) -> bytes:
         html = self.html(doc, large)
         identifier = f"audio-build:{self.site.info.tag}:{doc.kind}:{doc.slug}:{'large' if large else 'standard'}"
+        from weasyprint import HTML  # half a second to import: only builds that print handouts pay it
+
         with _lang_on_passages():
             data: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode(),
                                                       uncompressed_pdf=False)
         return data
-
-
-_WEASYPRINT_BUILD_BOX_TREE = weasyprint_tags._build_box_tree
 
 
 @contextmanager
@@ -179,11 +176,15 @@ def _lang_on_passages() -> Iterator[None]:
     `lang` attribute (a reference, text left in English) carries that language. Pinned to weasyprint==70.0;
     tests/test_handouts.py fails if a later version changes what this relies on.
     """
+    from weasyprint.pdf import tags as weasyprint_tags
+
+    original = weasyprint_tags._build_box_tree
+
     def build_with_lang(box: Any, parent: Any, *args: Any) -> Any:
         element_lang = None
         if getattr(box, "element", None) is not None and getattr(box, "element_tag", None) not in ("html", "body"):
             element_lang = box.element.get("lang")
-        for element in _WEASYPRINT_BUILD_BOX_TREE(box, parent, *args):
+        for element in original(box, parent, *args):
             if element_lang and "Lang" not in element:
                 element["Lang"] = weasyprint_tags.pydyf.String(element_lang)
             yield element
@@ -192,5 +193,5 @@ def _lang_on_passages() -> Iterator[None]:
     try:
         yield
     finally:
-        weasyprint_tags._build_box_tree = _WEASYPRINT_BUILD_BOX_TREE
+        weasyprint_tags._build_box_tree = original
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from audio_build.audio.assemble import SAMPLE_RATE, Assembled, assemble
 from audio_build.audio.captions import sync_json, webvtt
-from audio_build.audio.loudness import normalize_once
 from audio_build.audio.mp3 import DRAFT_QUALITY, ENCODER_DELAY, Tags, encode_mp3, encode_peak_safe, tag_mp3
 from audio_build.cache import Cache, code_version
 from audio_build.errors import AudioBuildError, EngineError, EngineUnavailable
@@ -202,6 +201,8 @@ def _finish(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, ca
 
 
 def _finish_draft(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, cached: int) -> AudioResult:
+    from audio_build.audio.loudness import normalize_once
+
     pieces = [(spec.block_id, spec.kind, clip, spec.pause_after, spec.texts) for spec, clip in zip(job.clips, clips)]
     normalized = assemble(pieces, loudness=normalize_once)
     encoded = encode_mp3(normalized.samples, normalized.sample_rate, quality=DRAFT_QUALITY)
