@@ -54,6 +54,10 @@ def _lang_span(text: Markup | str, lang: str, dir: str) -> Markup:
     return Markup('<span lang="{}">{}</span>').format(lang, text)
 
 
+def _ui_text(value: str, lang: str, fallback: bool, dir: str, inner: Markup | None) -> UiText:
+    return UiText(value, lang, fallback, dir=dir, inner=inner)
+
+
 class UiText(str):
     """A translated interface string that knows which language it is in."""
 
@@ -70,6 +74,10 @@ class UiText(str):
         obj.dir = dir
         obj.inner = inner
         return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Travels to worker processes (the handouts are made there) with its language and fallback state."""
+        return (_ui_text, (str(self), self.lang, self.fallback, self.dir, self.inner))
 
     def __html__(self) -> Markup:
         text = self.inner if self.inner is not None else escape(str.__str__(self))

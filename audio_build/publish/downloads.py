@@ -21,6 +21,7 @@ from audio_build.cache import Cache, code_version, key_of
 from audio_build.config import Config
 from audio_build.content.model import ARTICLE, TERM, Corpus
 from audio_build.files import file_sha256, write_bytes
+from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.interface import plain
 from audio_build.i18n.localize import LocalizedDocument
 from audio_build.publish import paths
@@ -137,15 +138,53 @@ def _handouts(config: Config, corpus: Corpus, site: LocaleSite, cache: Cache, ti
               ui_state: Sequence[object]) -> dict[str, Output]:
     """The standard and large-print PDF of every published document by site path, made again only when its
     inputs change (`ui_state`: the interface words they show, as the books key them)."""
+    batch = HandoutBatch(config.cache_dir, _handout_settings(config), site, config.source, corpus, title,
+                         tuple(sorted(site.docs)))
+    return {path: Output.of_file(found) for path, found in make_handouts(batch, ui_state).items()}
+
+
+def _handout_settings(config: Config) -> HandoutSettings:
+    return HandoutSettings(paper=config.handout_paper, base_url=config.site_url, publisher=config.publisher)
+
+
+@dataclass(frozen=True)
+class HandoutBatch:
+    """Some documents' handouts in one locale: a task a worker process can do while others make audio.
+
+    Handouts read only the localized text (never the audio), so the build makes them in its worker pool
+    from the start, and the locale's downloads then find them in the cache.
+    """
+
+    cache_dir: Path
+    settings: HandoutSettings
+    site: LocaleSite
+    source: LocaleInfo
+    corpus: Corpus
+    title: str
+    keys: tuple[tuple[str, str], ...]
+
+
+def handout_batches(config: Config, corpus: Corpus, site: LocaleSite, title: str,
+                    size: int = 8) -> list[HandoutBatch]:
+    keys = sorted(site.docs)
+    return [HandoutBatch(config.cache_dir, _handout_settings(config), site, config.source, corpus, title,
+                         tuple(keys[i:i + size])) for i in range(0, len(keys), size)]
+
+
+def make_handouts(batch: HandoutBatch, ui_state: Sequence[object] | None = None) -> dict[str, Path]:
+    """The batch's PDFs by site path, from the cache or rendered into it."""
+    site = batch.site
     check_fonts(site.info)
-    settings = HandoutSettings(paper=config.handout_paper, base_url=config.site_url, publisher=config.publisher)
-    renderer = HandoutRenderer(site, {site.info.tag: site}, config.source, corpus, title, settings)
-    made: dict[str, Output] = {}
-    for (kind, slug), doc in sorted(site.docs.items()):
+    cache = Cache(batch.cache_dir)
+    state = ui_state if ui_state is not None else sorted(site.ui._strings.items())
+    renderer = HandoutRenderer(site, {site.info.tag: site}, batch.source, batch.corpus, batch.title, batch.settings)
+    made: dict[str, Path] = {}
+    for kind, slug in batch.keys:
+        doc = site.docs[(kind, slug)]
         for path, large in zip(handout_paths(site.info.tag, kind, slug), (False, True), strict=True):
-            key = key_of("handout", HANDOUTS_CODE, site.info.tag, kind, slug, large, settings.__dict__, title,
-                         repr(doc), site.ipa.get(slug, ""), ui_state)
-            made[path] = Output.of_file(_cached_file(cache, key, ".pdf", lambda d=doc, lg=large: renderer.pdf(d, lg)))
+            key = key_of("handout", HANDOUTS_CODE, site.info.tag, kind, slug, large, batch.settings.__dict__,
+                         batch.title, repr(doc), site.ipa.get(slug, ""), state)
+            made[path] = _cached_file(cache, key, ".pdf", lambda d=doc, lg=large: renderer.pdf(d, lg))
     return made
 
 

@@ -26,7 +26,7 @@ from audio_build.i18n.interface import Interface
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import load_strings, localize
 from audio_build.publish import paths
-from audio_build.publish.downloads import locale_downloads
+from audio_build.publish.downloads import handout_batches, locale_downloads, make_handouts
 from audio_build.publish.output import Output, current_generation, publish, read_manifest
 from audio_build.publish.pages import SiteRenderer, static_files
 from audio_build.publish.site import AudioOutput, LocaleSite
@@ -290,7 +290,7 @@ def _narrate(config: Config, options: BuildOptions, corpus: Corpus, renderer: Si
             locale_ready(tag)  # no voice: its pages need no audio to wait for
     try:
         narration.run(plan.jobs, options.jobs, options.executor, options.scheduler, options.progress,
-                      on_result=on_result)
+                      on_result=on_result, side_work=_handout_work(config, corpus, building, sites, options))
         for tag, future in finishing.items():
             built[tag] = future.result()
     finally:
@@ -302,6 +302,16 @@ def _narrate(config: Config, options: BuildOptions, corpus: Corpus, renderer: Si
         raise AudioBuildError("audio failed (finished clips are kept in the cache; run the build again to retry "
                               "only what failed):\n  " + "\n  ".join(errors[:10]))
     return built
+
+
+def _handout_work(config: Config, corpus: Corpus, building: list[LocaleConfig], sites: dict[str, LocaleSite],
+                  options: BuildOptions) -> list[tuple[Any, Any]]:
+    """Every building locale's handouts as tasks for the audio workers (they read no audio), so they are made
+    in parallel with it instead of one after another when each locale's downloads are assembled."""
+    if not config.handouts or options.executor != "local" or (options.jobs or os.cpu_count() or 1) <= 1:
+        return []
+    return [(make_handouts, batch) for loc in building if sites[loc.tag].docs
+            for batch in handout_batches(config, corpus, sites[loc.tag], config.title)]
 
 
 @dataclass(frozen=True)

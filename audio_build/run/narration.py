@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
+from typing import Any
 
 from audio_build.audio.assemble import SAMPLE_RATE
 from audio_build.audio.mp3 import MP3_BITRATE, MP3_QUALITY, Tags
@@ -211,8 +212,13 @@ class Progress:
 
 def run(jobs: Sequence[AudioJob], workers: int | None, executor: str = "local", scheduler: str | None = None,
         progress: bool | None = None,
-        on_result: Callable[[AudioJob, AudioResult], None] | None = None) -> list[AudioResult]:
-    """Run every job; `on_result` hears about each as it finishes; results come back in job order."""
+        on_result: Callable[[AudioJob, AudioResult], None] | None = None,
+        side_work: Sequence[tuple[Callable[[Any], object], Any]] = ()) -> list[AudioResult]:
+    """Run every job; `on_result` hears about each as it finishes; results come back in job order.
+
+    `side_work` (function, argument) pairs run first on the same workers (the handouts, which need no audio):
+    they fill the cache for later stages, and their results are dropped. A Dask build leaves them to the caller.
+    """
     bar = Progress(len(jobs), sum(len(j.clips) for j in jobs), progress)
 
     def report(job: AudioJob, result: AudioResult) -> None:
@@ -225,26 +231,33 @@ def run(jobs: Sequence[AudioJob], workers: int | None, executor: str = "local", 
             from audio_build.run.distributed import run_on_dask
             return run_on_dask(jobs, scheduler, workers, report)
         count = workers or os.cpu_count() or 1
-        if count <= 1 or len(jobs) <= 1:
+        if count <= 1 or len(jobs) + len(side_work) <= 1:
+            for function, argument in side_work:
+                function(argument)
             results = []
             for job in jobs:
                 result = run_job(job)
                 report(job, result)
                 results.append(result)
             return results
-        return _run_pool(jobs, min(count, len(jobs)), report)
+        return _run_pool(jobs, min(count, len(jobs) + len(side_work)), report, side_work)
     finally:
         bar.close()
 
 
-def _run_pool(jobs: Sequence[AudioJob], workers: int,
-              report: Callable[[AudioJob, AudioResult], None]) -> list[AudioResult]:
+JOB_MODULES = ("audio_build.run.jobs", "audio_build.audio.loudness", "audio_build.audio.mp3")
+
+
+def _run_pool(jobs: Sequence[AudioJob], workers: int, report: Callable[[AudioJob, AudioResult], None],
+              side_work: Sequence[tuple[Callable[[Any], object], Any]] = ()) -> list[AudioResult]:
 
 
     ordered: list[AudioResult | None] = [None] * len(jobs)
     # Longest jobs first keeps both cores busy to the end.
     order = sorted(range(len(jobs)), key=lambda i: -sum(len(s.sentences) for s in jobs[i].clips))
-    with process_pool(workers, "forkserver", preload=("audio_build.run.jobs",)) as pool:
+    # The fork server imports what every job needs once (scipy for loudness, LAME, mutagen); workers inherit it.
+    with process_pool(workers, "forkserver", preload=JOB_MODULES) as pool:
+        side = [pool.submit(function, argument) for function, argument in side_work]
         futures = {pool.submit(run_job, jobs[i]): i for i in order}
         for future in as_completed(futures):
             index = futures[future]
@@ -255,6 +268,9 @@ def _run_pool(jobs: Sequence[AudioJob], workers: int,
                 result = AudioResult(job.name, job.locale, error=f"{job.source}: {job.locale}: worker failed: {exc}")
             ordered[index] = result
             report(jobs[index], result)
+        for future in side:
+            if future.exception() is not None:  # the caller's own stage makes it again and reports what fails
+                continue
     return [r for r in ordered if r is not None]
 
 
