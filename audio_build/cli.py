@@ -295,6 +295,7 @@ def _report_broken(summary: Any) -> None:
 @friendly
 def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: bool) -> None:
     """Preview the site locally, rebuilding when a source file, catalog or lexicon is saved."""
+    import queue
     import threading
     from dataclasses import replace
 
@@ -322,27 +323,41 @@ def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: b
     previewer = Previewer(config, full_build, audio=options.audio, engine=options.engine,
                           report=lambda message: click.echo(message, err=True))
 
-    def saved(paths: set[Path] | None = None) -> None:
+    saves: queue.SimpleQueue[set[Path]] = queue.SimpleQueue()
+
+    def locked(step: Callable[[], None]) -> None:
         try:
             with project_lock(config.root, wait=600):
-                if paths is None:
-                    previewer.build()
-                else:
-                    previewer.saved(paths)
+                step()
         except AudioBuildError as exc:
             click.echo(f"error: {exc} (still serving the previous build)", err=True)
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop the preview: say it, keep serving
+            click.echo(f"error: the rebuild failed ({type(exc).__name__}: {exc}); still serving the previous build",
+                       err=True)
+
+    def work() -> None:
+        """Preview each save at once; the full build waits until no save is pending (saves made while it
+        runs are previewed right after it)."""
+        while True:
+            paths = saves.get()
+            while not saves.empty():
+                paths |= saves.get_nowait()
+            locked(lambda: previewer.preview(paths))
+            if saves.empty():
+                locked(previewer.build)
 
     watched = [config.content_dir, config.locales_dir] + ([config.path] if config.path else [])
     before_first_build = watched_state(watched)
     if not no_watch or not config.output_dir.exists():
-        saved()
+        locked(previewer.build)
     try:
         server = make_server(config.output_dir, host, port)
     except OSError as exc:
         raise AudioBuildError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     stop = threading.Event()
     if not no_watch:
-        threading.Thread(target=watch, args=(watched, saved, stop), kwargs={"since": before_first_build},
+        threading.Thread(target=work, daemon=True).start()
+        threading.Thread(target=watch, args=(watched, saves.put, stop), kwargs={"since": before_first_build},
                          daemon=True).start()
     click.echo(f"serving {config.output_dir} at {address_of(server)} (Ctrl+C to stop)", err=True)
     try:

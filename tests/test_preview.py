@@ -132,3 +132,18 @@ def test_a_broken_catalog_skips_the_preview_and_leaves_the_site_alone(spanish_pr
     catalog = _save(spanish_project, "locales/es/LC_MESSAGES/blood-tests.po", f'msgstr "{OLD}"', 'msgstr "unclosed')
     assert text_step(previewer.config, previewer.last, [catalog]) is None
     assert _inodes(spanish_project.site) == before
+
+
+def test_a_second_save_keeps_the_first_saves_words_in_the_preview(spanish_project: Project) -> None:
+    """Saves made while a full build runs are previewed together: the later one must not undo the earlier."""
+    previewer, builds = _previewer(spanish_project)
+    first = _save(spanish_project, "locales/es/LC_MESSAGES/blood-tests.po", OLD, NEW)
+    previewer.preview([first])
+    second = _save(spanish_project, "locales/es/LC_MESSAGES/glossary-phlebotomy.po",
+                   "La flebotomía es la extracción de sangre de una vena.",
+                   "La flebotomía es sacar sangre de una vena.")
+    previewer.preview([second])
+    assert len(builds) == 1, "no full build ran in between"
+    site = spanish_project.site
+    assert NEW in (site / PAGE).read_text(), "the first save's words are still shown"
+    assert "La flebotomía es sacar sangre de una vena." in (site / "es/glossary/phlebotomy/index.html").read_text()

@@ -212,17 +212,25 @@ class Previewer:
     engine: str | None = None
     report: Callable[[str], None] = print
     last: Published | None = None
+    unbuilt: set[Path] = field(default_factory=set)  # saved since `last`: previews compare against it
+
+    def preview(self, paths: Iterable[Path]) -> None:
+        """Steps 1 and 2 for everything saved since the last full build (a later save keeps an earlier one's
+        words in the preview even when the full build between them was skipped)."""
+        self.unbuilt |= {Path(p) for p in paths}
+        if self.last is not None:
+            self._preview(sorted(self.unbuilt))
 
     def build(self) -> None:
         summary = self.full_build(self.last is None)
+        self.unbuilt.clear()
         shutil.rmtree(self.config.cache_dir / DRAFTS, ignore_errors=True)  # published drafts are hard links
         if summary is not None and summary.nothing_to_do:
             return  # the site is what `last` describes
         self.last = Published.of(summary) if summary is not None and not summary.broken else None
 
     def saved(self, paths: Iterable[Path]) -> None:
-        if self.last is not None:
-            self._preview(list(paths))
+        self.preview(paths)
         self.build()
 
     def _preview(self, paths: list[Path]) -> None:
