@@ -13,7 +13,14 @@ import pytest
 from audio_build.audio.mp3 import decode_mp3
 from audio_build.config import load_config
 from audio_build.run.build import BuildOptions, BuildSummary, build
-from audio_build.run.preview import Previewer, affected_locales, audio_steps, pages_of, publish_draft, text_step
+from audio_build.run.preview import (
+    Previewer,
+    affected_locales,
+    audio_steps,
+    pages_of,
+    publish_draft,
+    text_step,
+)
 from tests.conftest import Project
 from tests.helpers import parse_vtt
 

@@ -554,3 +554,47 @@ def test_serve_rebuilds_when_a_catalog_is_saved(spanish_project: Project) -> Non
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_serve_previews_a_saved_catalog_with_its_audio_then_builds(spanish_project: Project) -> None:
+    """The preview loop end to end (the real console script): the page, its captions and its audio follow a
+    save, and the full build that follows leaves exactly what `build` makes."""
+    spanish_project.run("build")
+    proc = subprocess.Popen([str(BIN / "audio-build"), "serve", "--port", "0"],
+                            cwd=spanish_project.root, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    try:
+        while not any("serving" in line for line in lines):
+            line = proc.stderr.readline() if proc.stderr else ""
+            assert line or proc.poll() is None, "".join(lines)
+            lines.append(line)
+        serving = len(lines)
+        site = spanish_project.root / "site"
+        before = (site / "es/blood-tests/blood-tests.es.mp3").read_bytes()
+        translate(spanish_project, "es", {"Most people feel only a small sting.": "Casi nadie siente nada."})
+        deadline = time.monotonic() + 120
+
+        def read(relative: str) -> str:
+            try:
+                return (site / relative).read_text(encoding="utf-8")
+            except FileNotFoundError:
+                return ""
+
+        while time.monotonic() < deadline and "Casi nadie siente nada." not in read("es/blood-tests/blood-tests.es.vtt"):
+            time.sleep(0.2)
+        assert "Casi nadie siente nada." in read("es/blood-tests/index.html")
+        assert "Casi nadie siente nada." in read("es/blood-tests/blood-tests.es.vtt"), "the captions follow the save"
+        assert (site / "es/blood-tests/blood-tests.es.mp3").read_bytes() != before, "and so does the audio"
+        after_save = lines[serving:]
+        while time.monotonic() < deadline and not any(line.startswith("built ") for line in after_save):
+            after_save.append(proc.stderr.readline() if proc.stderr else "")
+        assert any("preview: audio of the changed pages published" in line for line in after_save), "".join(lines)
+        assert any(line.startswith("built ") for line in after_save), "the full build follows the preview"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    built = json.loads((spanish_project.site / "manifest.json").read_text())
+    assert built["inputs"]["fingerprint"], "the full build recorded its inputs: the drafts were replaced"
+    clean = spanish_project.run("build")  # nothing left for a build to do: serve's site is the build's
+    assert "nothing to do" in clean.stderr
+
