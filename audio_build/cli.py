@@ -295,6 +295,7 @@ def _report_broken(summary: Any) -> None:
 @friendly
 def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: bool) -> None:
     """Preview the site locally, rebuilding when a source file, catalog or lexicon is saved."""
+    import functools
     import queue
     import threading
     from dataclasses import replace
@@ -342,7 +343,7 @@ def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: b
             paths = saves.get()
             while not saves.empty():
                 paths |= saves.get_nowait()
-            locked(lambda: previewer.preview(paths))
+            locked(functools.partial(previewer.preview, paths))
             if saves.empty():
                 locked(previewer.build)
 

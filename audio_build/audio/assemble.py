@@ -76,8 +76,10 @@ def assemble(pieces: Sequence[tuple[str, str, Clip, float, Sequence[str]]], rate
         chunks.append(b"\x00\x00" * silence)
         position += silence
     samples = np.frombuffer(b"".join(chunks), dtype="<i2").astype(np.float32) / 32768.0
-    if loudness is None:
-        from audio_build.audio.loudness import normalize as loudness  # scipy: only builds that make audio import it
+    if loudness is None:  # scipy: only builds that make audio import it
+        from audio_build.audio.loudness import normalize
+
+        loudness = normalize
     return Assembled(loudness(samples, rate), rate, tuple(segments))
 
 

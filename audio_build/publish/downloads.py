@@ -21,8 +21,8 @@ from audio_build.cache import Cache, code_version, key_of
 from audio_build.config import Config
 from audio_build.content.model import ARTICLE, TERM, Corpus
 from audio_build.files import file_sha256, write_bytes
-from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.interface import plain
+from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalizedDocument
 from audio_build.publish import paths
 from audio_build.publish.archive import write_zip

@@ -257,7 +257,9 @@ def _run_pool(jobs: Sequence[AudioJob], workers: int, report: Callable[[AudioJob
     order = sorted(range(len(jobs)), key=lambda i: -sum(len(s.sentences) for s in jobs[i].clips))
     # The fork server imports what every job needs once (scipy for loudness, LAME, mutagen); workers inherit it.
     with process_pool(workers, "forkserver", preload=JOB_MODULES) as pool:
-        side = [pool.submit(function, argument) for function, argument in side_work]
+        # Side work's failures are not reported here: the stage that needs its files makes them again and says why.
+        for function, argument in side_work:
+            pool.submit(function, argument)
         futures = {pool.submit(run_job, jobs[i]): i for i in order}
         for future in as_completed(futures):
             index = futures[future]
@@ -268,9 +270,6 @@ def _run_pool(jobs: Sequence[AudioJob], workers: int, report: Callable[[AudioJob
                 result = AudioResult(job.name, job.locale, error=f"{job.source}: {job.locale}: worker failed: {exc}")
             ordered[index] = result
             report(jobs[index], result)
-        for future in side:
-            if future.exception() is not None:  # the caller's own stage makes it again and reports what fails
-                continue
     return [r for r in ordered if r is not None]
 
 

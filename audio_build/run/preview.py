@@ -28,6 +28,7 @@ from audio_build.content.model import TERM, Corpus
 from audio_build.content.parse import load_corpus
 from audio_build.errors import AudioBuildError, CatalogError
 from audio_build.i18n.extract import SITE_DOMAIN
+from audio_build.i18n.interface import Interface
 from audio_build.i18n.localize import load_strings
 from audio_build.publish.output import Output, current_generation, publish, read_manifest
 from audio_build.publish.pages import SiteRenderer
@@ -156,8 +157,12 @@ def audio_steps(config: Config, draft: Draft, engine: str | None) -> Iterator[tu
                    key=lambda loc: loc.tag != config.source.tag)
     for loc in order:
         docs = {key: draft.sites[loc.tag].docs[key] for key in sorted(draft.changed[loc.tag])}
-        plan = narration.plan(config, [loc], {loc.tag: docs}, engine,
-                              title=lambda tag: str(draft.sites[tag].ui.pgettext("site title", config.title)))
+        ui = draft.sites[loc.tag].ui
+
+        def site_title(_tag: str, ui: Interface = ui) -> str:
+            return str(ui.pgettext("site title", config.title))
+
+        plan = narration.plan(config, [loc], {loc.tag: docs}, engine, title=site_title)
         pairs = [(job, run_job(job, draft=True)) for job in plan.jobs]
         failed = [result.error for _, result in pairs if result.error]
         if failed:
