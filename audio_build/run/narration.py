@@ -7,6 +7,7 @@ executor puts them: in this process, in a local process pool, or on a Dask clust
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -233,7 +234,8 @@ def run(jobs: Sequence[AudioJob], workers: int | None, executor: str = "local", 
         count = workers or os.cpu_count() or 1
         if count <= 1 or len(jobs) + len(side_work) <= 1:
             for function, argument in side_work:
-                function(argument)
+                with contextlib.suppress(AudioBuildError):  # the stage that needs its files says why
+                    function(argument)
             results = []
             for job in jobs:
                 result = run_job(job)
