@@ -181,6 +181,11 @@ def _parser_for(xhtml: bool) -> MarkdownIt:
     return _PARSERS[xhtml]
 
 
+# markdown-it's inline terminator characters (rules_inline/text.py) and NUL: text with none of them parses to
+# exactly one text token, so parsing it is skipped (half the time of rendering a page).
+_NO_MARKUP = re.compile(r"[^\n!#$%&*+\-:<=>@\[\\\]^_`{}~\x00\r]+")
+
+
 def _text_token(content: str) -> Token:
     return Token("text", "", 0, content=content)
 
@@ -245,8 +250,11 @@ def render_inline(text: str, language: str, *, sentence_prefix: str | None = Non
     sentence span is well formed.
     """
     md = _parser_for(xhtml)
-    parsed = md.parseInline(text)
-    tokens = list(parsed[0].children or []) if parsed else []
+    if text and _NO_MARKUP.fullmatch(text):  # most sentences: no character any inline rule starts at
+        tokens = [_text_token(text)]
+    else:
+        parsed = md.parseInline(text)
+        tokens = list(parsed[0].children or []) if parsed else []
     if resolve_link is not None:
         kept: list[Token] = []
         dropped = 0  # links whose target is not reachable here (e.g. an article outside an ebook) become text
