@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audio_build.content.markup import plain_text
 from audio_build.content.parse import load_corpus, parse_document
@@ -116,3 +118,20 @@ def test_parse_document_is_pure_and_keeps_inline_markdown() -> None:
     assert items[0].text == "**Bold lead.** Then text on two lines."
     assert items[0].line == 7 and items[1].level == 1 and items[1].line == 9
     assert Path(doc.path).name == "t.md"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80))
+def test_text_without_markup_characters_renders_as_markdown_it_would(text: str) -> None:
+    """render_inline skips markdown-it's parse for text none of its inline rules start at: same HTML either way."""
+    from audio_build.content import markup
+
+    for xhtml in (False, True):
+        fast = markup.render_inline(text, "en", sentence_prefix="b", xhtml=xhtml)
+        original = markup._NO_MARKUP
+        markup._NO_MARKUP = re.compile(r"(?!)")  # never matches: always parse
+        try:
+            parsed = markup.render_inline(text, "en", sentence_prefix="b", xhtml=xhtml)
+        finally:
+            markup._NO_MARKUP = original
+        assert fast == parsed
