@@ -166,9 +166,21 @@ class HandoutBatch:
 
 def handout_batches(config: Config, corpus: Corpus, site: LocaleSite, title: str,
                     size: int = 8) -> list[HandoutBatch]:
-    keys = sorted(site.docs)
-    return [HandoutBatch(config.cache_dir, _handout_settings(config), site, config.source, corpus, title,
-                         tuple(keys[i:i + size])) for i in range(0, len(keys), size)]
+    """Batches of the documents whose handouts are not in the cache yet (an incremental build sends none)."""
+    settings, cache = _handout_settings(config), Cache(config.cache_dir)
+    state = sorted(site.ui._strings.items())
+    keys = [key for key in sorted(site.docs)
+            if any(not cache.file_path(_handout_key(site, key, large, settings, title, state), ".pdf").exists()
+                   for large in (False, True))]
+    return [HandoutBatch(config.cache_dir, settings, site, config.source, corpus, title, tuple(keys[i:i + size]))
+            for i in range(0, len(keys), size)]
+
+
+def _handout_key(site: LocaleSite, key: tuple[str, str], large: bool, settings: HandoutSettings, title: str,
+                 state: Sequence[object]) -> str:
+    kind, slug = key
+    return key_of("handout", HANDOUTS_CODE, site.info.tag, kind, slug, large, settings.__dict__, title,
+                  repr(site.docs[key]), site.ipa.get(slug, ""), state)
 
 
 def make_handouts(batch: HandoutBatch, ui_state: Sequence[object] | None = None) -> dict[str, Path]:
@@ -182,8 +194,7 @@ def make_handouts(batch: HandoutBatch, ui_state: Sequence[object] | None = None)
     for kind, slug in batch.keys:
         doc = site.docs[(kind, slug)]
         for path, large in zip(handout_paths(site.info.tag, kind, slug), (False, True), strict=True):
-            key = key_of("handout", HANDOUTS_CODE, site.info.tag, kind, slug, large, batch.settings.__dict__,
-                         batch.title, repr(doc), site.ipa.get(slug, ""), state)
+            key = _handout_key(site, (kind, slug), large, batch.settings, batch.title, state)
             made[path] = _cached_file(cache, key, ".pdf", lambda d=doc, lg=large: renderer.pdf(d, lg))
     return made
 
