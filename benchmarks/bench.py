@@ -711,20 +711,12 @@ def _linked(page: bytes, suffix: str) -> str | None:
 
 def _edit_msgstr(po: Path, marker: str) -> str:
     """The first paragraph's msgstr gets `marker` before its final full stop; returns the new words to look for."""
-    text = po.read_text(encoding="utf-8")
-    entries = text.split("\n\n")
-    for index, entry in enumerate(entries):
-        if "#. Paragraph." not in entry or "\nmsgstr " not in entry:
-            continue
-        head, msgstr = entry.split("\nmsgstr ", 1)
-        position = msgstr.rfind('"')
-        stop = msgstr.rfind(".", 0, position)
-        if stop < 0:
-            continue
-        entries[index] = head + "\nmsgstr " + msgstr[:stop] + f" {marker}" + msgstr[stop:]
-        po.write_text("\n\n".join(entries), encoding="utf-8")
-        return marker
-    raise RuntimeError(f"no paragraph msgstr with a full stop in {po}")
+    def insert(msgstr: str) -> str | None:
+        stop = msgstr.rfind(".", 0, msgstr.rfind('"'))
+        return None if stop < 0 else msgstr[:stop] + f" {marker}" + msgstr[stop:]
+
+    edit_first_paragraph_msgstr(po, insert)
+    return marker
 
 
 def _edit_source(md: Path, marker: str) -> str:
@@ -820,22 +812,31 @@ def preview_loop(project: Path, runs: int) -> dict[str, Any]:
 TEXT_LOCALES = ["es", "fr", "pt-BR", "vi", "ru", "ht", "de", "it"]
 
 
-def edit_paragraph_msgstr(po: Path) -> dict[str, str]:
-    """Change the end of the first paragraph's msgstr slightly ('.' -> '!'): one block, one clip."""
-    text = po.read_text(encoding="utf-8")
-    entries = text.split("\n\n")
+def edit_first_paragraph_msgstr(po: Path, change: Callable[[str], str | None]) -> tuple[str, str]:
+    """Apply `change` to the first paragraph msgstr it accepts (it returns None to pass one over); the catalog
+    is saved with that one entry changed. Returns the msgstr before and after, as written in the file."""
+    entries = po.read_text(encoding="utf-8").split("\n\n")
     for index, entry in enumerate(entries):
         if "#. Paragraph." not in entry or "\nmsgstr " not in entry:
             continue
         head, msgstr = entry.split("\nmsgstr ", 1)
-        position = msgstr.rfind('."')
-        if position < 0:
+        new = change(msgstr)
+        if new is None:
             continue
-        new = msgstr[:position] + '!"' + msgstr[position + 2:]
         entries[index] = head + "\nmsgstr " + new
         po.write_text("\n\n".join(entries), encoding="utf-8")
-        return {"before": msgstr[-80:], "after": new[-80:]}
-    raise RuntimeError(f"no paragraph msgstr ending in '.' in {po}")
+        return msgstr, new
+    raise RuntimeError(f"no paragraph msgstr in {po} that the edit applies to")
+
+
+def edit_paragraph_msgstr(po: Path) -> dict[str, str]:
+    """Change the end of the first paragraph's msgstr slightly ('.' -> '!'): one block, one clip."""
+    def exclaim(msgstr: str) -> str | None:
+        position = msgstr.rfind('."')
+        return None if position < 0 else msgstr[:position] + '!"' + msgstr[position + 2:]
+
+    before, after = edit_first_paragraph_msgstr(po, exclaim)
+    return {"before": before[-80:], "after": after[-80:]}
 
 
 def edit_article(content: Path, slug: str) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from audio_build.run.serve import watch, watched_state
@@ -43,36 +45,38 @@ def test_a_one_locale_build_keeps_every_other_locale_as_published(spanish_projec
     assert not (spanish_project.root / "other/fr").exists()
 
 
+@contextlib.contextmanager
+def _watching(paths: list[Path], since: dict[str, tuple[int, int]] | None = None
+              ) -> Iterator[tuple[list[set[Path]], threading.Event]]:
+    """`watch` in a thread: the batches it hands over, and an event set at the first one."""
+    batches: list[set[Path]] = []
+    arrived = threading.Event()
+    stop = threading.Event()
+
+    def on_change(changed: set[Path]) -> None:
+        batches.append(changed)
+        arrived.set()
+
+    thread = threading.Thread(target=watch, args=(paths, on_change, stop), kwargs={"since": since}, daemon=True)
+    thread.start()
+    try:
+        yield batches, arrived
+    finally:
+        stop.set()
+        thread.join(5)
+
+
 def test_an_edit_saved_during_the_first_build_is_not_missed(tmp_path: Path) -> None:
     source = tmp_path / "content"
     source.mkdir()
     (source / "a.md").write_text("first")
     before_first_build = watched_state([source])
     (source / "a.md").write_text("saved while the first build ran")  # same second, different size
-    seen: list[set[Path]] = []
-    rebuilt = threading.Event()
-    stop = threading.Event()
-
-    def on_change(paths: set[Path]) -> None:
-        seen.append(paths)
-        rebuilt.set()
-
-    thread = threading.Thread(target=watch, args=([source], on_change, stop),
-                              kwargs={"since": before_first_build}, daemon=True)
-    thread.start()
-    try:
+    with _watching([source], since=before_first_build) as (seen, rebuilt):
         assert rebuilt.wait(5), "the watcher compared against a snapshot taken after the first build"
         assert seen[0] == {source / "a.md"}
-    finally:
-        stop.set()
-        thread.join(5)
-    quiet = threading.Event()
-    stop = threading.Event()
-    thread = threading.Thread(target=watch, args=([source], lambda paths: quiet.set(), stop), daemon=True)
-    thread.start()
-    time.sleep(0.5)
-    stop.set()
-    thread.join(5)
+    with _watching([source]) as (_, quiet):
+        time.sleep(0.5)
     assert not quiet.is_set(), "nothing changed after the watcher's own snapshot"
 
 
@@ -84,28 +88,15 @@ def test_a_save_by_rename_is_handed_over_with_only_source_files(tmp_path: Path) 
     catalog = source / "es" / "site.po"
     catalog.write_text("msgid \"\"\n")
     (source / "es" / "notes.txt").write_text("not a source file")
-    batches: list[set[Path]] = []
-    arrived = threading.Event()
-    stop = threading.Event()
-
-    def on_change(paths: set[Path]) -> None:
-        batches.append(paths)
-        arrived.set()
-
-    thread = threading.Thread(target=watch, args=([source], on_change, stop), daemon=True)
-    thread.start()
-    try:
+    with _watching([source]) as (batches, arrived):
         time.sleep(0.5)  # the watch is set up
         (source / "es" / "notes.txt").write_text("still not a source file")
         staging = source / "es" / ".site.po.tmp"  # how many editors save: write a temporary file, rename it
         staging.write_text("msgid \"\"\nmsgstr \"\"\n")
         staging.replace(catalog)
         assert arrived.wait(5), "the save was not seen"
-        paths = set().union(*(batch for batch in batches))
+        paths = set().union(*batches)
         assert catalog in paths and all(p.suffix == ".po" for p in paths), paths
-    finally:
-        stop.set()
-        thread.join(5)
 
 
 def test_engine_override_does_not_hand_the_locale_voice_to_another_engine(tmp_path: Path) -> None:

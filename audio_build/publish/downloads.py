@@ -76,7 +76,7 @@ class _Books:
                 self.media[key] = output.source
         self.site_title = plain(site.ui.pgettext("site title", config.title))
         self.disclaimer = plain(site.ui.gettext(DEFAULT_DISCLAIMER))
-        self.ui_state = sorted(site.ui._strings.items())  # the interface words a book shows
+        self.ui_state = ui_state(site)
 
     def book(self, keys: list[tuple[str, str]], book_title: str, seed: str) -> Path:
         site, tag = self.site, self.site.info.tag
@@ -122,7 +122,7 @@ def locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, audio_fil
     files[collection] = Output.of_file(books.book(everything, books.site_title, "all"))
     books_only = (Download(collection, "epub", files[collection].size, tag),)
     if config.handouts:
-        files.update(_handouts(config, corpus, site, cache, title, books.ui_state))
+        files.update(_handouts(config, corpus, site, title))
         for key in sorted(site.docs):
             standard, large = handout_paths(tag, *key)
             per_doc[key] = (*per_doc.get(key, ()), Download(standard, "pdf", files[standard].size, tag),
@@ -134,13 +134,17 @@ def locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, audio_fil
     return Downloads(files, per_doc, (*books_only, Download(bundle_path, "zip", files[bundle_path].size, tag)))
 
 
-def _handouts(config: Config, corpus: Corpus, site: LocaleSite, cache: Cache, title: str,
-              ui_state: Sequence[object]) -> dict[str, Output]:
+def ui_state(site: LocaleSite) -> list[tuple[tuple[str, str | None], str]]:
+    """The interface words a locale's books and handouts show: part of their cache keys."""
+    return sorted(site.ui._strings.items())
+
+
+def _handouts(config: Config, corpus: Corpus, site: LocaleSite, title: str) -> dict[str, Output]:
     """The standard and large-print PDF of every published document by site path, made again only when its
-    inputs change (`ui_state`: the interface words they show, as the books key them)."""
+    inputs change."""
     batch = HandoutBatch(config.cache_dir, _handout_settings(config), site, config.source, corpus, title,
                          tuple(sorted(site.docs)))
-    return {path: Output.of_file(found) for path, found in make_handouts(batch, ui_state).items()}
+    return {path: Output.of_file(found) for path, found in make_handouts(batch).items()}
 
 
 def _handout_settings(config: Config) -> HandoutSettings:
@@ -168,7 +172,7 @@ def handout_batches(config: Config, corpus: Corpus, site: LocaleSite, title: str
                     size: int = 8) -> list[HandoutBatch]:
     """Batches of the documents whose handouts are not in the cache yet (an incremental build sends none)."""
     settings, cache = _handout_settings(config), Cache(config.cache_dir)
-    state = sorted(site.ui._strings.items())
+    state = ui_state(site)
     keys = [key for key in sorted(site.docs)
             if any(not cache.file_path(_handout_key(site, key, large, settings, title, state), ".pdf").exists()
                    for large in (False, True))]
@@ -183,12 +187,12 @@ def _handout_key(site: LocaleSite, key: tuple[str, str], large: bool, settings: 
                   repr(site.docs[key]), site.ipa.get(slug, ""), state)
 
 
-def make_handouts(batch: HandoutBatch, ui_state: Sequence[object] | None = None) -> dict[str, Path]:
+def make_handouts(batch: HandoutBatch) -> dict[str, Path]:
     """The batch's PDFs by site path, from the cache or rendered into it."""
     site = batch.site
     check_fonts(site.info)
     cache = Cache(batch.cache_dir)
-    state = ui_state if ui_state is not None else sorted(site.ui._strings.items())
+    state = ui_state(site)
     renderer = HandoutRenderer(site, {site.info.tag: site}, batch.source, batch.corpus, batch.title, batch.settings)
     made: dict[str, Path] = {}
     for kind, slug in batch.keys:

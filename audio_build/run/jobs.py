@@ -170,8 +170,7 @@ def _check_clip(clip: Clip, spec: ClipSpec) -> None:
 
 
 def _finish(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, cached: int) -> AudioResult:
-    pieces = [(spec.block_id, spec.kind, clip, spec.pause_after, spec.texts) for spec, clip in zip(job.clips, clips)]
-    normalized = assemble(pieces)
+    normalized = assemble(_pieces(job, clips))
     encoded, played = encode_peak_safe(normalized.samples, normalized.sample_rate)
     assembled = normalized.delayed(ENCODER_DELAY / normalized.sample_rate)  # times as players hear them
     starts = {segment.block_id: segment.start for segment in assembled.segments}
@@ -203,8 +202,7 @@ def _finish(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, ca
 def _finish_draft(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, cached: int) -> AudioResult:
     from audio_build.audio.loudness import normalize_once
 
-    pieces = [(spec.block_id, spec.kind, clip, spec.pause_after, spec.texts) for spec, clip in zip(job.clips, clips)]
-    normalized = assemble(pieces, loudness=normalize_once)
+    normalized = assemble(_pieces(job, clips), loudness=normalize_once)
     encoded = encode_mp3(normalized.samples, normalized.sample_rate, quality=DRAFT_QUALITY)
     played = (len(normalized.samples) + ENCODER_DELAY) / normalized.sample_rate
     assembled = normalized.delayed(ENCODER_DELAY / normalized.sample_rate)
@@ -216,6 +214,11 @@ def _finish_draft(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: i
                        else b"", sync=sync_json(assembled, played) if job.captions else b"", size=len(mp3),
                        sha256=hashlib.sha256(mp3).hexdigest(), duration=played, timings=_timings(assembled),
                        synthesized=synthesized, cached=cached)
+
+
+def _pieces(job: AudioJob, clips: list[Clip]) -> list[tuple[str, str, Clip, float, tuple[str, ...]]]:
+    """What assembly takes: each clip with its block, kind, pause after and captioned sentences."""
+    return [(spec.block_id, spec.kind, clip, spec.pause_after, spec.texts) for spec, clip in zip(job.clips, clips)]
 
 
 def _timings(assembled: Assembled) -> dict[str, tuple[float, float]]:
