@@ -135,3 +135,28 @@ def test_text_without_markup_characters_renders_as_markdown_it_would(text: str) 
         finally:
             markup._NO_MARKUP = original
         assert fast == parsed
+
+
+_WORDISH = st.text(alphabet=st.sampled_from("aAbBéÉßſKk_1 -.\n線"), min_size=1, max_size=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_WORDISH, min_size=1, max_size=3), st.text(alphabet=st.sampled_from("aAbBéÉßſKk_1 -.\n線x"),
+                                                          max_size=40))
+def test_glossary_words_match_as_whole_words_do(words: list[str], text: str) -> None:
+    """word_pattern moves its look-behind past the first letter for speed: it finds what `(?<!\\w)word(?!\\w)`
+    finds (and CJK words match anywhere), position for position."""
+    from audio_build.content.markup import _CJK, word_pattern
+
+    pattern = word_pattern(words)
+    kept = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    if not kept:
+        assert pattern is None
+        return
+    reference = re.compile("|".join(re.escape(w) if _CJK.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)"
+                                    for w in kept), re.IGNORECASE)
+    assert pattern is not None
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in reference.finditer(text)]
+    for start in range(len(text) + 1):
+        found, expected = pattern.search(text, start), reference.search(text, start)
+        assert (found and found.span()) == (expected and expected.span())

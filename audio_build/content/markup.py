@@ -157,8 +157,11 @@ def word_pattern(words: list[str]) -> re.Pattern[str] | None:
 def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     parts = []
     for word in sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True):
-        escaped = re.escape(word)
-        parts.append(escaped if _CJK.search(word) else rf"(?<!\w){escaped}(?!\w)")
+        if _CJK.search(word):
+            parts.append(re.escape(word))
+        else:  # "(?<!\w)word(?!\w)", with the look-behind moved past the first letter: same matches, and the
+            # regex engine can then skip ahead to that letter instead of testing the look-behind everywhere
+            parts.append(rf"{re.escape(word[0])}(?<!\w.){re.escape(word[1:])}(?!\w)")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 

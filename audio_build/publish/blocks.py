@@ -4,6 +4,7 @@ once per page), cross-document links resolved to this locale or the source, and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,17 +33,44 @@ class BlockView:
     children: Any = None
 
 
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """A term a locale's pages link to: the words that link it and its page, relative to the site root."""
+
+    slug: str
+    pattern: re.Pattern[str]
+    target: str
+
+
+def glossary_terms(site: LocaleSite, source: LocaleInfo) -> tuple[GlossaryTerm, ...]:
+    """Every term one locale's pages may link, in slug order (the same for each page, so made once per locale)."""
+    terms = []
+    for (kind, slug), doc in sorted(site.docs.items()):
+        if kind != TERM:
+            continue
+        words_block = doc.field("link_words")
+        words = [w.strip() for w in (words_block.text if words_block else doc.title.text).split(",")]
+        if words_block is not None and words_block.lang != site.info.tag:
+            continue  # untranslated link words would match nothing in translated text
+        pattern = word_pattern(words)
+        if pattern is not None:
+            terms.append(GlossaryTerm(slug, pattern, paths.doc_page(site.info.tag, TERM, slug)))
+    return tuple(terms)
+
+
 class BlockRenderer:
     """Renders one locale's documents; remembers which glossary terms a page has linked already."""
 
     def __init__(self, site: LocaleSite, sites: Mapping[str, LocaleSite], source: LocaleInfo, corpus: Corpus,
-                 page_path: str, linked: set[str] | None = None) -> None:
+                 page_path: str, linked: set[str] | None = None,
+                 terms: tuple[GlossaryTerm, ...] | None = None) -> None:
         self.site = site
         self.sites = sites
         self.source = source
         self.corpus = corpus
         self.page_path = page_path
         self.linked = linked if linked is not None else set()
+        self.terms = terms if terms is not None else glossary_terms(site, source)
 
     def link_target(self, kind: str, slug: str) -> str:
         tag = self.site.info.tag if (kind, slug) in self.site.docs else self.source.tag
@@ -56,18 +84,8 @@ class BlockRenderer:
         return href
 
     def glossary(self, exclude: str | None) -> list[GlossaryLink]:
-        links = []
-        for (kind, slug), doc in sorted(self.site.docs.items()):
-            if kind != TERM or slug == exclude:
-                continue
-            words_block = doc.field("link_words")
-            words = [w.strip() for w in (words_block.text if words_block else doc.title.text).split(",")]
-            if words_block is not None and words_block.lang != self.site.info.tag:
-                continue  # untranslated link words would match nothing in translated text
-            pattern = word_pattern(words)
-            if pattern is not None:
-                links.append(GlossaryLink(slug, pattern, self.link_target(TERM, slug)))
-        return links
+        return [GlossaryLink(term.slug, term.pattern, paths.relative(self.page_path, term.target))
+                for term in self.terms if term.slug != exclude]
 
     def block(self, block: LocalBlock, *, timings: Mapping[str, tuple[float, float]] | None = None,
               link_terms: list[GlossaryLink] | None = None, sentences: bool = True) -> BlockView:

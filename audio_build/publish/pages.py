@@ -7,6 +7,7 @@ Pure: everything a page shows comes in as data (`LocaleSite`), and `SiteRenderer
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -21,13 +22,13 @@ from babel.units import format_unit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from audio_build.content.markup import render_inline
+from audio_build.content.markup import GlossaryLink, render_inline
 from audio_build.content.model import ARTICLE, TERM, Corpus, Reference
 from audio_build.i18n.interface import N_, direction, plain
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalizedDocument
 from audio_build.publish import paths
-from audio_build.publish.blocks import BlockRenderer, BlockView, body_tree, language_of
+from audio_build.publish.blocks import BlockRenderer, BlockView, GlossaryTerm, body_tree, glossary_terms, language_of
 from audio_build.publish.site import Download, LocaleSite
 
 STATIC_FILES = ("site.css", "read-along.js")
@@ -68,6 +69,9 @@ class SiteRenderer:
         self.sites = sites
         self.env = make_environment()
         self.bundle_tag = bundle_tag  # rendering for an offline bundle: no links to other languages
+        self.linked_from = _linked_from(corpus)
+        self.terms: dict[str, tuple[GlossaryTerm, ...]] = {}  # per locale tag
+        self.glossary_links: dict[tuple[str, str, str | None], list[GlossaryLink]] = {}
 
     def _common(self, site: LocaleSite, page_path: str, page_title: str, page_kind: str,
                 alternates_for: tuple[str, str] | None, description: str = "") -> dict[str, Any]:
@@ -118,10 +122,12 @@ class SiteRenderer:
     def document(self, site: LocaleSite, doc: LocalizedDocument) -> tuple[str, bytes]:
         tag = site.info.tag
         page_path = paths.doc_page(tag, doc.kind, doc.slug)
-        renderer = BlockRenderer(site, self.sites, self.source, self.corpus, page_path)
+        if tag not in self.terms:
+            self.terms[tag] = glossary_terms(site, self.source)
+        renderer = BlockRenderer(site, self.sites, self.source, self.corpus, page_path, terms=self.terms[tag])
         audio = site.audio.get((doc.kind, doc.slug))
         timings = audio.timings if audio else None
-        link_terms = renderer.glossary(exclude=doc.slug if doc.kind == TERM else None)
+        link_terms = self._glossary_links(renderer, exclude=doc.slug if doc.kind == TERM else None)
         locale = _babel(site.info)
 
         title = renderer.block(doc.title, timings=timings)
@@ -166,13 +172,11 @@ class SiteRenderer:
             }
         related_terms = [self._doc_link(site, renderer, TERM, s) for s in doc.document.related_terms]
         related_articles = [self._doc_link(site, renderer, ARTICLE, s) for s in doc.document.related_articles]
-        for other in self.corpus.documents:  # the other side of every "related" link
-            if other.kind == TERM and doc.kind == ARTICLE and doc.slug in other.related_articles \
-                    and other.slug not in doc.document.related_terms:
-                related_terms.append(self._doc_link(site, renderer, TERM, other.slug))
-            if other.kind == ARTICLE and doc.kind == TERM and doc.slug in other.related_terms \
-                    and other.slug not in doc.document.related_articles:
-                related_articles.append(self._doc_link(site, renderer, ARTICLE, other.slug))
+        for other in self.linked_from.get((doc.kind, doc.slug), ()):  # the other side of every "related" link
+            if doc.kind == ARTICLE and other not in doc.document.related_terms:
+                related_terms.append(self._doc_link(site, renderer, TERM, other))
+            if doc.kind == TERM and other not in doc.document.related_articles:
+                related_articles.append(self._doc_link(site, renderer, ARTICLE, other))
         downloads = [self._download_view(site, page_path, d) for d in site.downloads.get((doc.kind, doc.slug), [])]
 
         context = self._common(site, page_path, plain(_strip_tags(title.html)), "article" if doc.kind == ARTICLE
@@ -194,6 +198,17 @@ class SiteRenderer:
             "downloads": downloads,
         }
         return page_path, self._render("article.html", context)
+
+    def _glossary_links(self, renderer: BlockRenderer, exclude: str | None) -> list[GlossaryLink]:
+        """A page's glossary links, made once for all pages in sibling folders: a link from folder/page
+        is "../" + the link from the folder's parent, for every target outside the folder."""
+        folder = posixpath.dirname(renderer.page_path)
+        if any(term.target.startswith(folder + "/") for term in renderer.terms):
+            return renderer.glossary(exclude)
+        key = (renderer.site.info.tag, posixpath.dirname(folder), exclude)
+        if key not in self.glossary_links:
+            self.glossary_links[key] = renderer.glossary(exclude)
+        return self.glossary_links[key]
 
     def _doc_link(self, site: LocaleSite, renderer: BlockRenderer, kind: str, slug: str) -> dict[str, Any] | None:
         local = site.docs.get((kind, slug))
@@ -317,6 +332,16 @@ class SiteRenderer:
         for path, data in (self.locale_index(site), self.glossary(site), self.pronunciation(site)):
             pages[path] = data
         return pages
+
+
+def _linked_from(corpus: Corpus) -> dict[tuple[str, str], list[str]]:
+    """(kind, slug) -> the documents of the other kind that list it as related, in corpus order."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for other in corpus.documents:
+        targets = ((ARTICLE, other.related_articles) if other.kind == TERM else (TERM, other.related_terms))
+        for slug in dict.fromkeys(targets[1]):
+            found.setdefault((targets[0], slug), []).append(other.slug)
+    return found
 
 
 DEFAULT_DISCLAIMER = N_("The information on this site should not be used as a substitute for professional medical "

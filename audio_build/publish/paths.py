@@ -51,14 +51,19 @@ def bundle(tag: str) -> str:
     return f"downloads/{tag}.zip"
 
 
-@lru_cache(maxsize=65536)
 def relative(from_page: str, to_path: str) -> str:
     """Link from one output file to another, both given relative to the site root.
 
     Pure string work on normalized site paths (posixpath.relpath would consult the working
-    directory on every call, and pages make tens of thousands of links).
+    directory on every call, and pages make hundreds of thousands of links). Cached by the page's
+    folder: every page in one folder links to a file the same way.
     """
-    start = [part for part in posixpath.dirname(posixpath.normpath(from_page)).split("/") if part not in ("", ".")]
+    return _relative_from(posixpath.dirname(posixpath.normpath(from_page)), to_path)
+
+
+@lru_cache(maxsize=65536)
+def _relative_from(folder: str, to_path: str) -> str:
+    start = [part for part in folder.split("/") if part not in ("", ".")]
     target = [part for part in posixpath.normpath(to_path).split("/") if part not in ("", ".")]
     common = 0
     while common < min(len(start), len(target)) and start[common] == target[common]:
