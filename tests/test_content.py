@@ -120,11 +120,19 @@ def test_parse_document_is_pure_and_keeps_inline_markdown() -> None:
     assert Path(doc.path).name == "t.md"
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80))
+_PUNCTUATION_HEAVY = st.text(alphabet=st.sampled_from("ab é.,;:-+=~^#$%@{}()*&]|/'\"?" "0\u00a0\t "), min_size=1,
+                             max_size=40)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80),
+                 _PUNCTUATION_HEAVY))
 def test_text_without_markup_characters_renders_as_markdown_it_would(text: str) -> None:
     """render_inline skips markdown-it's parse for text none of its inline rules start at: same HTML either way."""
     from audio_build.content import markup
+
+    for parser in (markup.rendering_parser(), markup._xhtml_parser()):  # a new rule would need its characters
+        assert tuple(parser.get_active_rules()["inline"]) == markup._INLINE_RULES
 
     for xhtml in (False, True):
         fast = markup.render_inline(text, "en", sentence_prefix="b", xhtml=xhtml)
@@ -145,8 +153,8 @@ _WORDISH = st.text(alphabet=st.sampled_from("aAbBéÉßſKk_1 -.\n線"), min_siz
                                                           max_size=40))
 def test_glossary_words_match_as_whole_words_do(words: list[str], text: str) -> None:
     """word_pattern moves its look-behind past the first letter for speed: it finds what `(?<!\\w)word(?!\\w)`
-    finds (and CJK words match anywhere), position for position."""
-    from audio_build.content.markup import _CJK, word_pattern
+    finds (and CJK words match anywhere), position for position; _any_word finds a match exactly where one does."""
+    from audio_build.content.markup import _CJK, _any_word, word_pattern
 
     pattern = word_pattern(words)
     kept = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
@@ -157,6 +165,9 @@ def test_glossary_words_match_as_whole_words_do(words: list[str], text: str) -> 
                                     for w in kept), re.IGNORECASE)
     assert pattern is not None
     assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in reference.finditer(text)]
+    any_word = _any_word(tuple(words))  # the one search a page asks first, for all its terms' words together
+    assert any_word is not None
     for start in range(len(text) + 1):
         found, expected = pattern.search(text, start), reference.search(text, start)
         assert (found and found.span()) == (expected and expected.span())
+        assert (any_word.search(text, start) is None) == (expected is None)

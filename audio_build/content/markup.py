@@ -143,6 +143,7 @@ class GlossaryLink:
     slug: str
     pattern: re.Pattern[str]
     href: str
+    words: tuple[str, ...] = ()  # what `pattern` matches: a page tests every term's words in one search first
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -165,6 +166,17 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
+@lru_cache(maxsize=1024)
+def _any_word(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Matches wherever one of `words` would match as word_pattern matches it: the cheap first question
+    for a text, since one search for all terms costs about what one search for one term does."""
+    spaced = sorted({w.strip() for w in words if w.strip() and not _CJK.search(w)}, key=len, reverse=True)
+    unspaced = sorted({w.strip() for w in words if w.strip() and _CJK.search(w)}, key=len, reverse=True)
+    parts = ([rf"(?<!\w)(?:{'|'.join(map(re.escape, spaced))})(?!\w)"] if spaced else []) + \
+        [re.escape(w) for w in unspaced]
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
 @dataclass(frozen=True)
 class RenderedInline:
     html: str
@@ -184,9 +196,13 @@ def _parser_for(xhtml: bool) -> MarkdownIt:
     return _PARSERS[xhtml]
 
 
-# markdown-it's inline terminator characters (rules_inline/text.py) and NUL: text with none of them parses to
-# exactly one text token, so parsing it is skipped (half the time of rendering a page).
-_NO_MARKUP = re.compile(r"[^\n!#$%&*+\-:<=>@\[\\\]^_`{}~\x00\r]+")
+# The characters an enabled inline rule starts at (newline, escape, backticks, emphasis, link, image, autolink,
+# html_inline, entity), and the two the normalize rule rewrites: text with none of them parses to exactly one
+# text token, so parsing it is skipped (half the time of rendering a page). markdown-it's text rule stops at
+# more characters ("-", ":", "~"...), but with no rule starting there it carries on with the same text token.
+_INLINE_RULES = ("text", "newline", "escape", "backticks", "emphasis", "link", "image", "autolink", "html_inline",
+                 "entity")
+_NO_MARKUP = re.compile(r"[^\n\\`*_\[!<&\r\x00]+")
 
 
 def _text_token(content: str) -> Token:
@@ -206,6 +222,8 @@ def _link_glossary(tokens: list[Token], glossary: list[GlossaryLink], linked: se
     """Link the first mention of each glossary term on the page (not inside an existing link)."""
     if not glossary:
         return tokens
+    any_term = _any_word(tuple(w for entry in glossary for w in entry.words)) \
+        if all(entry.words for entry in glossary) else None
     out: list[Token] = []
     depth = 0
     for tok in tokens:
@@ -221,6 +239,9 @@ def _link_glossary(tokens: list[Token], glossary: list[GlossaryLink], linked: se
         while pending:
             text = pending.pop(0)
             best = None
+            if any_term is not None and not any_term.search(text):
+                result.append(_text_token(text))
+                continue
             for entry in glossary:
                 if entry.slug in linked:
                     continue

@@ -39,6 +39,7 @@ class GlossaryTerm:
 
     slug: str
     pattern: re.Pattern[str]
+    words: tuple[str, ...]
     target: str
 
 
@@ -49,12 +50,12 @@ def glossary_terms(site: LocaleSite, source: LocaleInfo) -> tuple[GlossaryTerm, 
         if kind != TERM:
             continue
         words_block = doc.field("link_words")
-        words = [w.strip() for w in (words_block.text if words_block else doc.title.text).split(",")]
+        words = tuple(w.strip() for w in (words_block.text if words_block else doc.title.text).split(","))
         if words_block is not None and words_block.lang != site.info.tag:
             continue  # untranslated link words would match nothing in translated text
-        pattern = word_pattern(words)
+        pattern = word_pattern(list(words))
         if pattern is not None:
-            terms.append(GlossaryTerm(slug, pattern, paths.doc_page(site.info.tag, TERM, slug)))
+            terms.append(GlossaryTerm(slug, pattern, words, paths.doc_page(site.info.tag, TERM, slug)))
     return tuple(terms)
 
 
@@ -84,7 +85,7 @@ class BlockRenderer:
         return href
 
     def glossary(self, exclude: str | None) -> list[GlossaryLink]:
-        return [GlossaryLink(term.slug, term.pattern, paths.relative(self.page_path, term.target))
+        return [GlossaryLink(term.slug, term.pattern, paths.relative(self.page_path, term.target), term.words)
                 for term in self.terms if term.slug != exclude]
 
     def block(self, block: LocalBlock, *, timings: Mapping[str, tuple[float, float]] | None = None,

@@ -112,9 +112,10 @@ class Book:
             words = local.field("link_words")
             if words is not None and words.lang != self.locale.tag:
                 continue
-            pattern = word_pattern([w.strip() for w in (words.text if words else local.title.text).split(",")])
+            link_words = tuple(w.strip() for w in (words.text if words else local.title.text).split(","))
+            pattern = word_pattern(list(link_words))
             if pattern is not None:
-                links.append(GlossaryLink(local.slug, pattern, f"{file_name(TERM, local.slug)}.xhtml"))
+                links.append(GlossaryLink(local.slug, pattern, f"{file_name(TERM, local.slug)}.xhtml", link_words))
         return links
 
     def _block(self, block: LocalBlock, *, sentences: bool = True, glossary: list[GlossaryLink] | None = None,
