@@ -52,6 +52,8 @@ class MarkupSignature:
 
 
 def inline_tokens(text: str) -> list[Token]:
+    if text and _NO_MARKUP.fullmatch(text):  # no character any inline rule starts at: one text token
+        return [_text_token(text)]
     tokens = _inspecting_parser().parseInline(text)
     return list(tokens[0].children or []) if tokens else []
 
