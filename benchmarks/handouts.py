@@ -40,7 +40,7 @@ def main() -> int:
         info = loc.info
 
         def strings(domain: str, info: LocaleInfo = info) -> dict[tuple[str, str | None], str]:
-            return load_strings(config.locales_dir, info, domain)[0] if info.tag != config.source.tag else {}
+            return load_strings(config.locales_dir, info, domain) if info.tag != config.source.tag else {}
 
         docs = {}
         for doc in corpus.documents:

@@ -99,7 +99,7 @@ def test_durations_match_clips_plus_pauses(built_site: Path, repo_project: Proje
     for loc in config.selected(["en", "es", "ar", "zh-Hans"]):
         docs = {}
         for doc in corpus.documents:
-            strings, _ = load_strings(config.locales_dir, loc.info, doc.domain) if loc.tag != "en" else ({}, None)
+            strings = load_strings(config.locales_dir, loc.info, doc.domain) if loc.tag != "en" else {}
             docs[(doc.kind, doc.slug)] = localize(doc, loc.info, config.source, strings, 0)
         plan = narration.plan(config, [loc], {loc.tag: docs}, None, title=lambda tag: "t")
         for job in plan.jobs:
@@ -275,7 +275,7 @@ def test_a_hostile_translation_never_reaches_the_engine_as_markup(spanish_projec
     es = config.locale("es")
     docs = {}
     for doc in corpus.documents:
-        strings, _ = load_strings(config.locales_dir, es.info, doc.domain)
+        strings = load_strings(config.locales_dir, es.info, doc.domain)
         docs[(doc.kind, doc.slug)] = localize(doc, es.info, config.source, strings, 0)
     result = plan(config, [es], {"es": docs}, "espeak", title=str)
     engine = EspeakEngine()

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from babel.messages.pofile import read_po
 
 from audio_build.i18n.catalog import translations
@@ -505,3 +507,72 @@ def test_merge_sends_every_change_of_meaning_to_review(old: str, new: str, fuzzy
     message = merged[new]
     assert message.string == "TRADUCCIÓN" and bool(message.fuzzy) is fuzzy
     assert (message.previous_id == [old]) is fuzzy  # a reviewer sees what changed
+
+
+# ---- the build's one-pass reader against Babel's
+
+_REPO_CATALOGS = sorted((Path(__file__).resolve().parents[1] / "locales").glob("*/LC_MESSAGES/*.po"))
+_MUTATIONS = ("delete", "duplicate", "blank", "location", "fuzzy", "flags", "comment", "continuation", "tab",
+              "obsolete", "plural", "context", "previous", "isolate", "escape", "empty_context")
+
+
+def _babel_entries(raw: bytes, path: Path, locale: str) -> list[tuple[object, ...]] | str:
+    from audio_build.errors import CatalogError
+    from audio_build.i18n.pofile import parse_catalog
+
+    try:
+        catalog = parse_catalog(raw, path, locale=locale, domain=path.stem)
+    except CatalogError as exc:
+        return str(exc)
+    return [((m.id, m.context), m.string, m.fuzzy) for m in catalog
+            if m.id and isinstance(m.id, str) and isinstance(m.string, str)]
+
+
+def _fast_entries(path: Path, locale: str) -> list[tuple[object, ...]] | str:
+    from audio_build.errors import CatalogError
+    from audio_build.i18n.pofile import read_entries
+
+    try:
+        return list(read_entries(path, locale))
+    except CatalogError as exc:
+        return str(exc)
+
+
+def _mutate(lines: list[str], kind: str, at: int) -> list[str]:
+    at = at % (len(lines) + 1)
+    inserted = {"blank": "", "location": "#: content/x.md:3", "fuzzy": "#, fuzzy", "flags": "#, python-format, fuzzy",
+                "comment": "# translator note", "continuation": '"more text"', "obsolete": '#~ msgid "old"',
+                "plural": 'msgid_plural "many"', "context": 'msgctxt "category"', "previous": '#| msgid "before"',
+                "isolate": "#: \u2068content/a b.md\u2069:3 \u2068broken", "escape": 'msgstr "tab\\there \\"q\\""',
+                "empty_context": 'msgctxt ""'}
+    if kind == "delete" and lines:
+        return lines[:at] + lines[at + 1:]
+    if kind == "duplicate" and lines:
+        at = min(at, len(lines) - 1)
+        return lines[:at + 1] + lines[at:]
+    if kind == "tab":
+        return [line.replace("msgstr ", "msgstr\t", 1) if i == at else line for i, line in enumerate(lines)]
+    return lines[:at] + [inserted[kind]] + lines[at:]
+
+
+@pytest.mark.parametrize("path", _REPO_CATALOGS, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_build_reader_reads_every_catalog_as_babel_does(path: Path) -> None:
+    locale = path.parent.parent.name
+    assert _fast_entries(path, locale) == _babel_entries(path.read_bytes(), path, locale)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(_REPO_CATALOGS),
+       st.lists(st.tuples(st.sampled_from(_MUTATIONS), st.integers(min_value=0, max_value=400)), min_size=1,
+                max_size=3))
+def test_build_reader_agrees_with_babel_on_damaged_catalogs(tmp_path: Path, source: Path,
+                                                            mutations: list[tuple[str, int]]) -> None:
+    """Whatever a translator's tool or hand leaves in a catalog, the build's reader finds the same translations
+    as Babel, or refuses it with the same FILE:LINE error."""
+    lines = source.read_text(encoding="utf-8").split("\n")
+    for kind, at in mutations:
+        lines = _mutate(lines, kind, at)
+    path = tmp_path / source.name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    locale = source.parent.parent.name
+    assert _fast_entries(path, locale) == _babel_entries(path.read_bytes(), path, locale)

@@ -114,7 +114,7 @@ def test_each_language_speaks_its_glossary_term_from_its_lexicon(loc: object) ->
     corpus = load_corpus(REPO / "content", REPO)
     term = corpus.term("fluoroscopy")
     assert term is not None
-    strings, _ = load_strings(REPO / "locales", info, term.domain) if info.tag != "en" else ({}, None)
+    strings = load_strings(REPO / "locales", info, term.domain) if info.tag != "en" else {}
     local = localize(term, info, CONFIG.source, strings, 0)
     headword = plain_text(local.title.text)
     lexicon = read_lexicon(lexicon_path(REPO / "locales", info.folder))

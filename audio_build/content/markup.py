@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from audio_build.content.sentences import split_sentences
@@ -304,7 +305,7 @@ def render_inline(text: str, language: str, *, sentence_prefix: str | None = Non
     spans = split_sentences_cached(plain, language)
     sentences = tuple(plain[a:b] for a, b in spans)
     if sentence_prefix is None or not spans:
-        return RenderedInline(md.renderer.render(tokens, md.options, {}), sentences)
+        return RenderedInline(_render(md, tokens), sentences)
 
     out: list[Token] = []
     open_stack: list[Token] = []
@@ -370,7 +371,16 @@ def render_inline(text: str, language: str, *, sentence_prefix: str | None = Non
         offset += len(content)
     if in_sentence:
         close_sentence()
-    return RenderedInline(md.renderer.render(out, md.options, {}), sentences)
+    return RenderedInline(_render(md, out), sentences)
+
+
+def _render(md: MarkdownIt, tokens: list[Token]) -> str:
+    """markdown-it's HTML, joined here for the commonest case (only text and our raw spans), where its
+    renderer's rules would escape the one and copy the other."""
+    if all(tok.type in ("text", "html_inline") for tok in tokens):
+        return "".join(escapeHtml(tok.content) if tok.type == "text" else tok.content for tok in tokens)
+    html: str = md.renderer.render(tokens, md.options, {})
+    return html
 
 
 @lru_cache(maxsize=4096)

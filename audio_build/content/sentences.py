@@ -25,6 +25,7 @@ _CLOSERS = "\"'”’»)]}」』）"
 _TERMINAL = ".!?…"
 _CJK_TERMINAL = "。！？"
 _OTHER_TERMINAL = "؟۔"
+_ANY_TERMINAL = re.compile(f"[{re.escape(_TERMINAL + _CJK_TERMINAL + _OTHER_TERMINAL)}]")
 
 
 @lru_cache(maxsize=64)
@@ -55,6 +56,10 @@ def split_sentences(text: str, language: str) -> list[tuple[int, int]]:
     length = len(text)
     i = 0
     while i < length:
+        found = _ANY_TERMINAL.search(text, i)  # nothing happens between terminal marks: jump to the next one
+        if found is None:
+            break
+        i = found.start()
         char = text[i]
         boundary_end = -1
         if char in _CJK_TERMINAL or char in _OTHER_TERMINAL or char in _TERMINAL:

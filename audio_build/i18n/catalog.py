@@ -22,7 +22,7 @@ from babel.messages.mofile import write_mo
 from audio_build import __version__
 from audio_build.i18n.extract import Message
 from audio_build.i18n.locales import LocaleInfo
-from audio_build.i18n.pofile import Key
+from audio_build.i18n.pofile import Entry, Key
 
 FUZZY_CUTOFF = 0.6
 
@@ -238,10 +238,15 @@ def translations(catalog: Catalog) -> dict[Key, str]:
 
     Each is also filed under its source's `typographic_key`, so a build run after a typo-level source edit
     and before `update` still finds it (look up the exact text first, then its key)."""
+    return usable_translations((_key(m), m.string, m.fuzzy) for m in catalog if m.id and isinstance(m.string, str))
+
+
+def usable_translations(entries: Iterable[Entry]) -> dict[Key, str]:
+    """translations() of a catalog's singular entries, as pofile.read_entries gives them."""
     result: dict[Key, str] = {}
-    for message in catalog:
-        if message.id and not message.fuzzy and isinstance(message.string, str) and message.string:
-            result[_key(message)] = message.string
+    for key, string, fuzzy in entries:
+        if not fuzzy and string:
+            result[key] = string
     for (msgid, context), string in list(result.items()):
         result.setdefault((typographic_key(msgid), context), string)
     return result

@@ -10,14 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-
 from audio_build.content.markup import translation_problems
 from audio_build.content.model import Block, Document
-from audio_build.i18n.catalog import po_path, translations, typographic_key
+from audio_build.i18n.catalog import po_path, typographic_key, usable_translations
 from audio_build.i18n.extract import FIELD_CONTEXT
 from audio_build.i18n.locales import LocaleInfo
-from audio_build.i18n.pofile import read_catalog
+from audio_build.i18n.pofile import read_entries
 
 
 @dataclass(frozen=True)
@@ -103,10 +101,9 @@ def localize(article: Document, locale: LocaleInfo, source: LocaleInfo, strings:
                             fields=fields, body=body, percent=percent, published=percent >= threshold)
 
 
-def load_strings(locales_dir: Path, locale: LocaleInfo, domain: str) -> tuple[dict[tuple[str, str | None], str],
-                                                                               Catalog | None]:
+def load_strings(locales_dir: Path, locale: LocaleInfo, domain: str) -> dict[tuple[str, str | None], str]:
+    """The usable translations of one domain in one locale (none when it has no catalog yet)."""
     path = po_path(locales_dir, locale, domain)
     if not path.exists():
-        return {}, None
-    catalog = read_catalog(path, locale=locale.folder)
-    return translations(catalog), catalog
+        return {}
+    return usable_translations(read_entries(path, locale=locale.folder))

@@ -28,7 +28,14 @@ from audio_build.i18n.interface import N_, direction, plain
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalizedDocument
 from audio_build.publish import paths
-from audio_build.publish.blocks import BlockRenderer, BlockView, GlossaryTerm, body_tree, glossary_terms, language_of
+from audio_build.publish.blocks import (
+    BlockRenderer,
+    BlockView,
+    GlossaryTerm,
+    body_tree,
+    glossary_terms,
+    language_of,
+)
 from audio_build.publish.site import Download, LocaleSite
 
 STATIC_FILES = ("site.css", "read-along.js")

@@ -128,8 +128,8 @@ def readability_report(config: Config, codes: Sequence[str] = ()) -> list[Readab
     rows = []
     for loc in config.selected(codes):
         for doc in corpus.documents:
-            strings, _ = (load_strings(config.locales_dir, loc.info, doc.domain) if loc.tag != config.source.tag
-                          else ({}, None))
+            strings = (load_strings(config.locales_dir, loc.info, doc.domain) if loc.tag != config.source.tag
+                       else {})
             local = localize(doc, loc.info, config.source, strings, 0)
             if local.percent < 100 and loc.tag != config.source.tag:
                 continue  # a partly translated document would mix two languages' scores

@@ -191,7 +191,7 @@ def _strings_of(task: tuple[Path, LocaleInfo, str]) -> dict[tuple[str, str | Non
     """
     locales_dir, info, domain = task
     try:
-        return load_strings(locales_dir, info, domain)[0]
+        return load_strings(locales_dir, info, domain)
     except CatalogError as exc:
         return str(exc)
 

@@ -120,7 +120,7 @@ def text_step(config: Config, last: Published, changed_paths: Iterable[Path]) ->
             if path not in changed_paths and (loc.tag, domain) in strings:
                 continue
             try:
-                strings[(loc.tag, domain)] = load_strings(config.locales_dir, loc.info, domain)[0]
+                strings[(loc.tag, domain)] = load_strings(config.locales_dir, loc.info, domain)
             except CatalogError:
                 return None
             if domain == SITE_DOMAIN:
