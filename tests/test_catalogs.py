@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from babel.messages.pofile import read_po
 
 from audio_build.i18n.catalog import translations
 from audio_build.i18n.pofile import read_catalog, write_catalog

@@ -171,3 +171,23 @@ def test_glossary_words_match_as_whole_words_do(words: list[str], text: str) -> 
         found, expected = pattern.search(text, start), reference.search(text, start)
         assert (found and found.span()) == (expected and expected.span())
         assert (any_word.search(text, start) is None) == (expected is None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.one_of(_WORDISH, st.text(alphabet="線語a", min_size=1, max_size=3)), min_size=1,
+                        max_size=2), min_size=1, max_size=4),
+       st.text(alphabet=st.sampled_from("aAbBéÉßſKk_1 -.\n線語x"), max_size=40), st.sets(st.integers(0, 3)))
+def test_first_glossary_mention_is_found_as_searching_each_term_finds_it(
+        terms: list[list[str]], text: str, linked_indexes: set[int]) -> None:
+    """Pages ask the one all-terms pattern where a term starts, then each term there: same term, same match
+    as searching with every term (the earliest start; the earlier term on a tie)."""
+    from audio_build.content.markup import GlossaryLink, _any_word, _first_mention, word_pattern
+
+    glossary = [GlossaryLink(f"t{i}", pattern, "#", tuple(words)) for i, words in enumerate(terms)
+                if (pattern := word_pattern(words)) is not None]
+    if not glossary:
+        return
+    linked = {f"t{i}" for i in linked_indexes}
+    any_term = _any_word(tuple(w for entry in glossary for w in entry.words))
+    fast, reference = _first_mention(text, glossary, linked, any_term), _first_mention(text, glossary, linked, None)
+    assert (fast and (fast[0].slug, fast[1].span())) == (reference and (reference[0].slug, reference[1].span()))

@@ -221,6 +221,32 @@ def _attr_escape(value: str) -> str:
             .replace('"', "&quot;"))
 
 
+def _first_mention(text: str, glossary: list[GlossaryLink], linked: set[str],
+                   any_term: re.Pattern[str] | None) -> tuple[GlossaryLink, re.Match[str]] | None:
+    """The term not linked yet whose words come first in `text` (the earlier term on a tie), with its match.
+
+    With `any_term` (every term's words in one pattern), only the places where some term matches are tried,
+    each term asked whether it matches right there: the same answer as searching with each term."""
+    if any_term is None:
+        best = None
+        for entry in glossary:
+            if entry.slug not in linked:
+                match = entry.pattern.search(text)
+                if match and (best is None or match.start() < best[1].start()):
+                    best = (entry, match)
+        return best
+    found = any_term.search(text)
+    while found is not None:
+        at = found.start()
+        for entry in glossary:
+            if entry.slug not in linked:
+                match = entry.pattern.match(text, at)
+                if match:
+                    return entry, match
+        found = any_term.search(text, at + 1)
+    return None
+
+
 def _link_glossary(tokens: list[Token], glossary: list[GlossaryLink], linked: set[str]) -> list[Token]:
     """Link the first mention of each glossary term on the page (not inside an existing link)."""
     if not glossary:
@@ -241,16 +267,7 @@ def _link_glossary(tokens: list[Token], glossary: list[GlossaryLink], linked: se
         result: list[Token] = []
         while pending:
             text = pending.pop(0)
-            best = None
-            if any_term is not None and not any_term.search(text):
-                result.append(_text_token(text))
-                continue
-            for entry in glossary:
-                if entry.slug in linked:
-                    continue
-                match = entry.pattern.search(text)
-                if match and (best is None or match.start() < best[1].start()):
-                    best = (entry, match)
+            best = _first_mention(text, glossary, linked, any_term)
             if best is None:
                 result.append(_text_token(text))
                 continue
@@ -307,6 +324,23 @@ def render_inline(text: str, language: str, *, sentence_prefix: str | None = Non
     if sentence_prefix is None or not spans:
         return RenderedInline(_render(md, tokens), sentences)
 
+    def sentence_tag(index: int) -> str:
+        sid = f"{sentence_prefix}_s{index + 1}"
+        attrs = f' class="s" id="{_attr_escape(sid)}"'
+        if timings and sid in timings:
+            begin, end = timings[sid]
+            attrs += f' data-begin="{begin:.3f}" data-end="{end:.3f}"'
+        return f"<span{attrs}>"
+
+    if all(tok.type == "text" for tok in tokens):  # plain text (most blocks): each sentence in its span
+        html: list[str] = []
+        done = 0
+        for index, (start, end) in enumerate(spans):
+            html += [escapeHtml(plain[done:start]), sentence_tag(index), escapeHtml(plain[start:end]), "</span>"]
+            done = end
+        html.append(escapeHtml(plain[done:]))
+        return RenderedInline("".join(html), sentences)
+
     out: list[Token] = []
     open_stack: list[Token] = []
     offset = 0
@@ -315,12 +349,7 @@ def render_inline(text: str, language: str, *, sentence_prefix: str | None = Non
 
     def open_sentence() -> None:
         nonlocal in_sentence
-        sid = f"{sentence_prefix}_s{index + 1}"
-        attrs = f' class="s" id="{_attr_escape(sid)}"'
-        if timings and sid in timings:
-            begin, end = timings[sid]
-            attrs += f' data-begin="{begin:.3f}" data-end="{end:.3f}"'
-        out.append(_raw(f"<span{attrs}>"))
+        out.append(_raw(sentence_tag(index)))
         out.extend(open_stack)
         in_sentence = True
 
