@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,9 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
+@lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    # html=True and no link validation only so raw HTML and every link show up as tokens we can check
+    # One per process (building it costs more than parsing a page). html=True and no link validation only so raw HTML and every link show up as tokens we can check
     # and refuse with a clear message; rendering uses its own safe parser.
     parser = MarkdownIt("commonmark", {"html": True})
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
