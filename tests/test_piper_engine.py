@@ -355,3 +355,38 @@ def test_piper_speaks_the_same_samples_every_time(engine: PiperEngine, voice: Vo
     finally:
         fresh.close()
     assert first.samples.tobytes() == again.samples.tobytes() and first.sentence_ends == again.sentence_ends
+
+
+@needs_piper
+def test_an_edit_speaks_again_only_the_sentence_it_changed(tmp_path: Path) -> None:
+    """Piper speaks each sentence on its own, so the build caches each sentence too: after an edit of one
+    sentence of a paragraph only that sentence is synthesized, and the MP3 is byte for byte a clean build's."""
+    from tests.conftest import ARTICLE, CONFIG, TERM, Project
+
+    def project(name: str) -> Project:
+        made = Project(tmp_path / name)
+        made.write("audio-build.toml", CONFIG.replace('["en", "es"]', '["en"]').replace('"espeak"', '"piper"'))
+        made.write("content/blood-tests.md", ARTICLE)
+        made.write("content/terms/phlebotomy.md", TERM)
+        return made
+
+    def cached(made: Project) -> set[Path]:
+        return {p for p in (made.root / ".audio-build-cache").rglob("*.clip")}
+
+    edited = project("edited")
+    edited.cli("build", "-j", "1")
+    before = cached(edited)
+    written = {p: p.stat().st_mtime_ns for p in before}
+    article = edited.root / "content" / "blood-tests.md"
+    old, new = "takes the sample from a vein.", "takes the sample from a vein in your arm."
+    article.write_text(article.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    edited.cli("build", "-j", "1")
+    assert len(cached(edited) - before) == 2  # the paragraph's new clip, and its one new sentence
+    assert {p: p.stat().st_mtime_ns for p in before} == written  # the unchanged sentence was read, not spoken
+
+    clean = project("clean")
+    clean.write("content/blood-tests.md", ARTICLE.replace(old, new))
+    clean.cli("build", "-j", "1")
+    assert len(cached(clean)) == len(cached(edited)) - 2  # the edited project also keeps the old paragraph
+    mp3 = "en/blood-tests/blood-tests.en.mp3"
+    assert (edited.site / mp3).read_bytes() == (clean.site / mp3).read_bytes()

@@ -20,7 +20,7 @@ from audio_build.audio.captions import sync_json, webvtt
 from audio_build.audio.mp3 import DRAFT_QUALITY, ENCODER_DELAY, Tags, encode_mp3, encode_peak_safe, tag_mp3
 from audio_build.cache import Cache, code_version
 from audio_build.errors import AudioBuildError, EngineError, EngineUnavailable
-from audio_build.speech.engines import Engine, EngineSettings, make_engine
+from audio_build.speech.engines import Engine, EngineSettings, SpeaksSentences, make_engine
 from audio_build.speech.model import Clip, Sentence, Voice
 
 AUDIO_FORMAT_VERSION = code_version("audio/*.py", "run/jobs.py", "cache.py")
@@ -41,6 +41,7 @@ class ClipSpec:
     sentences: tuple[Sentence, ...]
     texts: tuple[str, ...]  # the sentences as shown on the page (captions use these words)
     pause_after: float
+    sentence_keys: tuple[str, ...] = ()  # each sentence's own cache key, for engines that speak them apart
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,25 @@ def outputs_cached(job: AudioJob) -> AudioResult | None:
         chapters=tuple((c[0], c[1]) for c in meta["chapters"]), cached=len(job.clips))
 
 
+def _speak(engine: Engine, spec: ClipSpec, cache: Cache) -> Clip:
+    """One block's clip. An engine that speaks each sentence on its own gets only the sentences the cache does
+    not hold (an edit of one sentence speaks that one again, not its paragraph); the clip is the same bytes."""
+    if not spec.sentence_keys or not isinstance(engine, SpeaksSentences):
+        return engine.synthesize(spec.sentences, spec.voice, spec.rate)
+    audios = []
+    for sentence, key in zip(spec.sentences, spec.sentence_keys, strict=True):
+        stored = cache.load_clip(key)
+        if stored is not None and stored.sample_rate == engine.output_rate:
+            audios.append(stored.samples)
+            continue
+        audio = engine.speak(sentence, spec.voice, spec.rate)
+        if len(audio):
+            cache.store_clip(key, Clip(samples=audio, sample_rate=engine.output_rate,
+                                       sentence_ends=(len(audio) / engine.output_rate,)))
+        audios.append(audio)
+    return engine.join(spec.sentences, audios)
+
+
 def run_job(job: AudioJob, draft: bool = False) -> AudioResult:
     """Never raises for engine trouble: the result says what failed, so other jobs' work is kept.
 
@@ -132,7 +152,7 @@ def run_job(job: AudioJob, draft: bool = False) -> AudioResult:
         clip = cache.load_clip(spec.key)
         if clip is None:
             try:
-                clip = engine_for(spec.engine, job.settings).synthesize(spec.sentences, spec.voice, spec.rate)
+                clip = _speak(engine_for(spec.engine, job.settings), spec, cache)
                 _check_clip(clip, spec)
             except EngineUnavailable as exc:
                 return AudioResult(job.name, job.locale, error=str(exc), unavailable=True,

@@ -35,7 +35,7 @@ from audio_build.run.jobs import (
     engine_for,
     run_job,
 )
-from audio_build.speech.engines import Engine, EngineSettings
+from audio_build.speech.engines import Engine, EngineSettings, SpeaksSentences
 from audio_build.speech.lexicon import Lexicon, lexicon_path, read_lexicon
 from audio_build.speech.model import Voice
 from audio_build.speech.script import Utterance, script, term_guide
@@ -127,9 +127,11 @@ def _clip_specs(utterances: Sequence[Utterance], lv: LocaleVoice, rate: int, loc
         rendered = [engine.render(s, voice) for s in utterance.sentences]
         version = lv.version if voice == lv.voice else engine.version(voice)
         key = key_of("clip", engine_name, version, voice.name, speed, rendered)
+        sentence_keys = tuple(key_of("sentence", engine_name, version, voice.name, speed, text) for text in rendered) \
+            if isinstance(engine, SpeaksSentences) and len(rendered) > 1 else ()
         specs.append(ClipSpec(key=key, block_id=utterance.block_id, kind=utterance.kind, engine=engine_name,
                               voice=voice, rate=speed, sentences=utterance.sentences, texts=utterance.texts,
-                              pause_after=utterance.pause_after))
+                              pause_after=utterance.pause_after, sentence_keys=sentence_keys))
     return tuple(specs)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 import numpy as np
 
@@ -69,6 +69,21 @@ class Engine(Protocol):
 
     def close(self) -> None:
         """Release helper processes or sessions."""
+
+
+@runtime_checkable
+class SpeaksSentences(Protocol):
+    """An engine that speaks each sentence of a block on its own (no state or prosody carried across them),
+    so a block's clip is its sentences' audio joined: the build caches each sentence too, and an edit speaks
+    again only the sentences it changed. `join(sentences, [speak(s) ...])` is exactly `synthesize(sentences)`."""
+
+    output_rate: int
+
+    def speak(self, sentence: Sentence, voice: Voice, rate: int) -> np.ndarray:
+        """One sentence's int16 samples at `output_rate`; raise EngineError with a clear sentence when it cannot."""
+
+    def join(self, sentences: Sequence[Sentence], audios: Sequence[np.ndarray]) -> Clip:
+        """One block's clip from each sentence's audio."""
 
 
 class ClosingEngine:
@@ -135,4 +150,5 @@ def make_engine(name: str, settings: EngineSettings) -> Engine:
     return factory(settings)
 
 
-__all__ = ["Clip", "Engine", "EngineError", "EngineSettings", "Part", "Sentence", "Voice", "make_engine"]
+__all__ = ["Clip", "Engine", "EngineError", "EngineSettings", "Part", "Sentence", "SpeaksSentences", "Voice",
+           "make_engine"]

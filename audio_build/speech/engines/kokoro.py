@@ -179,18 +179,23 @@ class KokoroEngine(ClosingEngine):
         audio = self._run().run(None, inputs)[0]
         return np.asarray(audio, dtype=np.float32).reshape(-1)
 
+    output_rate = OUTPUT_RATE
+
     def synthesize(self, sentences: Sequence[Sentence], voice: Voice, rate: int) -> Clip:
+        return self.join(sentences, [self.speak(sentence, voice, rate) for sentence in sentences])
+
+    def speak(self, sentence: Sentence, voice: Voice, rate: int) -> np.ndarray:
         if rate <= 0:
             raise EngineError(f"the speech rate must be above 0 words a minute, not {rate}")
         speed = min(max(rate / NATURAL_WPM, 0.5), 2.0)
-        audios: list[np.ndarray] = []
-        for sentence in sentences:
-            try:
-                audios.append(_to_output(self._speak(self.phonemes(sentence, voice), voice.name, speed)))
-            except EngineError:
-                raise
-            except Exception as error:  # noqa: BLE001 - onnxruntime raises its own types
-                raise EngineError(f"kokoro could not speak sentence {sentence.id}: {error}") from None
+        try:
+            return _to_output(self._speak(self.phonemes(sentence, voice), voice.name, speed))
+        except EngineError:
+            raise
+        except Exception as error:  # noqa: BLE001 - onnxruntime raises its own types
+            raise EngineError(f"kokoro could not speak sentence {sentence.id}: {error}") from None
+
+    def join(self, sentences: Sequence[Sentence], audios: Sequence[np.ndarray]) -> Clip:
         return join_sentences(self.name, sentences, audios, SENTENCE_PAUSE, OUTPUT_RATE)
 
     def close(self) -> None:

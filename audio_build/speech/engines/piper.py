@@ -228,7 +228,12 @@ class PiperEngine(ClosingEngine):
             after_block = False
         return " ".join("".join(pieces).split())
 
+    output_rate = OUTPUT_RATE
+
     def synthesize(self, sentences: Sequence[Sentence], voice: Voice, rate: int) -> Clip:
+        return self.join(sentences, [self.speak(sentence, voice, rate) for sentence in sentences])
+
+    def speak(self, sentence: Sentence, voice: Voice, rate: int) -> np.ndarray:
         if rate <= 0:
             raise EngineError(f"the speech rate must be above 0 words a minute, not {rate}")
         piper_voice = self._voice(voice.name)
@@ -236,15 +241,15 @@ class PiperEngine(ClosingEngine):
         length_scale = min(max(float(piper_voice.config.length_scale) * MODEL_WPM / rate, 0.25), 4.0)
         settings = self._piper.SynthesisConfig(length_scale=length_scale, noise_scale=NOISE_SCALE,
                                                noise_w_scale=NOISE_W_SCALE, normalize_audio=False)
-        audios: list[np.ndarray] = []
-        for sentence in sentences:
-            text = self.render(sentence, voice)
-            try:
-                chunks = [np.asarray(chunk.audio_int16_array, dtype=np.int16)
-                          for chunk in piper_voice.synthesize(text, syn_config=settings)]
-            except Exception as error:  # noqa: BLE001 - onnxruntime and espeak-ng raise their own types
-                raise EngineError(f"piper could not speak sentence {sentence.id}: {error}") from None
-            audios.append(_resample(np.concatenate(chunks) if chunks else np.zeros(0, np.int16), model_rate))
+        text = self.render(sentence, voice)
+        try:
+            chunks = [np.asarray(chunk.audio_int16_array, dtype=np.int16)
+                      for chunk in piper_voice.synthesize(text, syn_config=settings)]
+        except Exception as error:  # noqa: BLE001 - onnxruntime and espeak-ng raise their own types
+            raise EngineError(f"piper could not speak sentence {sentence.id}: {error}") from None
+        return _resample(np.concatenate(chunks) if chunks else np.zeros(0, np.int16), model_rate)
+
+    def join(self, sentences: Sequence[Sentence], audios: Sequence[np.ndarray]) -> Clip:
         return join_sentences(self.name, sentences, audios, SENTENCE_PAUSE, OUTPUT_RATE)
 
     def close(self) -> None:
