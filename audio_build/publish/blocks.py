@@ -43,7 +43,7 @@ class GlossaryTerm:
     target: str
 
 
-def glossary_terms(site: LocaleSite, source: LocaleInfo) -> tuple[GlossaryTerm, ...]:
+def glossary_terms(site: LocaleSite) -> tuple[GlossaryTerm, ...]:
     """Every term one locale's pages may link, in slug order (the same for each page, so made once per locale)."""
     terms = []
     for (kind, slug), doc in sorted(site.docs.items()):
@@ -71,7 +71,7 @@ class BlockRenderer:
         self.corpus = corpus
         self.page_path = page_path
         self.linked = linked if linked is not None else set()
-        self.terms = terms if terms is not None else glossary_terms(site, source)
+        self.terms = terms if terms is not None else glossary_terms(site)
 
     def link_target(self, kind: str, slug: str) -> str:
         tag = self.site.info.tag if (kind, slug) in self.site.docs else self.source.tag

@@ -11,6 +11,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
 from pathlib import Path
@@ -77,8 +78,7 @@ class SiteRenderer:
         self.env = make_environment()
         self.bundle_tag = bundle_tag  # rendering for an offline bundle: no links to other languages
         self.linked_from = _linked_from(corpus)
-        self.terms: dict[str, tuple[GlossaryTerm, ...]] = {}  # per locale tag
-        self.glossary_links: dict[tuple[str, str, str | None], list[GlossaryLink]] = {}
+        self.glossaries: dict[str, _LocaleGlossary] = {}  # per locale tag
 
     def _common(self, site: LocaleSite, page_path: str, page_title: str, page_kind: str,
                 alternates_for: tuple[str, str] | None, description: str = "") -> dict[str, Any]:
@@ -129,12 +129,13 @@ class SiteRenderer:
     def document(self, site: LocaleSite, doc: LocalizedDocument) -> tuple[str, bytes]:
         tag = site.info.tag
         page_path = paths.doc_page(tag, doc.kind, doc.slug)
-        if tag not in self.terms:
-            self.terms[tag] = glossary_terms(site, self.source)
-        renderer = BlockRenderer(site, self.sites, self.source, self.corpus, page_path, terms=self.terms[tag])
+        glossary = self.glossaries.get(tag)
+        if glossary is None or glossary.docs is not site.docs:
+            glossary = self.glossaries[tag] = _LocaleGlossary(site.docs, glossary_terms(site))
+        renderer = BlockRenderer(site, self.sites, self.source, self.corpus, page_path, terms=glossary.terms)
         audio = site.audio.get((doc.kind, doc.slug))
         timings = audio.timings if audio else None
-        link_terms = self._glossary_links(renderer, exclude=doc.slug if doc.kind == TERM else None)
+        link_terms = glossary.links_for(renderer, exclude=doc.slug if doc.kind == TERM else None)
         locale = _babel(site.info)
 
         title = renderer.block(doc.title, timings=timings)
@@ -205,17 +206,6 @@ class SiteRenderer:
             "downloads": downloads,
         }
         return page_path, self._render("article.html", context)
-
-    def _glossary_links(self, renderer: BlockRenderer, exclude: str | None) -> list[GlossaryLink]:
-        """A page's glossary links, made once for all pages in sibling folders: a link from folder/page
-        is "../" + the link from the folder's parent, for every target outside the folder."""
-        folder = posixpath.dirname(renderer.page_path)
-        if any(term.target.startswith(folder + "/") for term in renderer.terms):
-            return renderer.glossary(exclude)
-        key = (renderer.site.info.tag, posixpath.dirname(folder), exclude)
-        if key not in self.glossary_links:
-            self.glossary_links[key] = renderer.glossary(exclude)
-        return self.glossary_links[key]
 
     def _doc_link(self, site: LocaleSite, renderer: BlockRenderer, kind: str, slug: str) -> dict[str, Any] | None:
         local = site.docs.get((kind, slug))
@@ -339,6 +329,26 @@ class SiteRenderer:
         for path, data in (self.locale_index(site), self.glossary(site), self.pronunciation(site)):
             pages[path] = data
         return pages
+
+
+@dataclass
+class _LocaleGlossary:
+    """The glossary terms one locale's pages link, and the links made from them so far."""
+
+    docs: Mapping[tuple[str, str], LocalizedDocument]  # what they were made from
+    terms: tuple[GlossaryTerm, ...]
+    links: dict[tuple[str, str | None], list[GlossaryLink]] = field(default_factory=dict)
+
+    def links_for(self, renderer: BlockRenderer, exclude: str | None) -> list[GlossaryLink]:
+        """A page's glossary links, made once for all pages in sibling folders: a link from folder/page
+        is "../" + the link from the folder's parent, for every target outside the folder."""
+        folder = posixpath.dirname(renderer.page_path)
+        if any(term.target.startswith(folder + "/") for term in self.terms):
+            return renderer.glossary(exclude)
+        key = (posixpath.dirname(folder), exclude)
+        if key not in self.links:
+            self.links[key] = renderer.glossary(exclude)
+        return self.links[key]
 
 
 def _linked_from(corpus: Corpus) -> dict[tuple[str, str], list[str]]:
