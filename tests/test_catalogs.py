@@ -530,7 +530,7 @@ def _babel_entries(raw: bytes, path: Path, locale: str) -> list[tuple[object, ..
 
 def _fast_entries(path: Path, locale: str) -> list[tuple[object, ...]] | str:
     from audio_build.errors import CatalogError
-    from audio_build.i18n.pofile import read_entries
+    from audio_build.i18n.entries import read_entries
 
     try:
         return list(read_entries(path, locale))

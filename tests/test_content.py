@@ -154,7 +154,7 @@ _WORDISH = st.text(alphabet=st.sampled_from("aAbBéÉßſKk_1 -.\n線"), min_siz
 def test_glossary_words_match_as_whole_words_do(words: list[str], text: str) -> None:
     """word_pattern moves its look-behind past the first letter for speed: it finds what `(?<!\\w)word(?!\\w)`
     finds (and CJK words match anywhere), position for position; _any_word finds a match exactly where one does."""
-    from audio_build.content.markup import _CJK, _any_word, word_pattern
+    from audio_build.content.term_links import _CJK, _any_word, word_pattern
 
     pattern = word_pattern(words)
     kept = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
@@ -181,7 +181,7 @@ def test_first_glossary_mention_is_found_as_searching_each_term_finds_it(
         terms: list[list[str]], text: str, linked_indexes: set[int]) -> None:
     """Pages ask the one all-terms pattern where a term starts, then each term there: same term, same match
     as searching with every term (the earliest start; the earlier term on a tie)."""
-    from audio_build.content.markup import GlossaryLink, _any_word, _first_mention, word_pattern
+    from audio_build.content.term_links import GlossaryLink, _any_word, _first_mention, word_pattern
 
     glossary = [GlossaryLink(f"t{i}", pattern, "#", tuple(words)) for i, words in enumerate(terms)
                 if (pattern := word_pattern(words)) is not None]

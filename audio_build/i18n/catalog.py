@@ -20,9 +20,10 @@ from babel.messages.catalog import Message as BabelMessage
 from babel.messages.mofile import write_mo
 
 from audio_build import __version__
+from audio_build.i18n.entries import Entry
 from audio_build.i18n.extract import Message
 from audio_build.i18n.locales import LocaleInfo
-from audio_build.i18n.pofile import Entry, Key
+from audio_build.i18n.pofile import Key
 
 FUZZY_CUTOFF = 0.6
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from audio_build.content.markup import translation_problems
 from audio_build.content.model import Block, Document
 from audio_build.i18n.catalog import po_path, typographic_key, usable_translations
+from audio_build.i18n.entries import read_entries
 from audio_build.i18n.extract import FIELD_CONTEXT
 from audio_build.i18n.locales import LocaleInfo
-from audio_build.i18n.pofile import read_entries
 
 
 @dataclass(frozen=True)

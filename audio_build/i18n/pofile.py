@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -128,10 +127,10 @@ _OBSOLETE_PREVIOUS = re.compile(r"^[ \t]*#~[ \t]*\|.*\n?", re.MULTILINE)
 
 def parse_catalog(raw: bytes, path: Path, locale: str | None = None, domain: str | None = None) -> Catalog:
     """Strictly parse PO/POT bytes; raise CatalogError naming the file and line of the first problem."""
-    return _babel_catalog(_checked_text(raw, path), path, locale, domain)
+    return babel_catalog(checked_text(raw, path), path, locale, domain)
 
 
-def _checked_text(raw: bytes, path: Path) -> str:
+def checked_text(raw: bytes, path: Path) -> str:
     """The catalog's text, once it has passed every check of ours (FILE:LINE errors)."""
     text = _decode(raw, path)
     if not text.strip():
@@ -142,7 +141,7 @@ def _checked_text(raw: bytes, path: Path) -> str:
     return text
 
 
-def _babel_catalog(text: str, path: Path, locale: str | None, domain: str | None) -> Catalog:
+def babel_catalog(text: str, path: Path, locale: str | None, domain: str | None) -> Catalog:
     # The previous msgid of an obsolete entry (`#~| msgid`, written by `msgmerge --previous`) is history that
     # nothing here reads, and Babel's reader refuses it: those lines are left out (lint_po checked them).
     babel_text = _OBSOLETE_PREVIOUS.sub("", text) if "#~|" in text else text
@@ -179,7 +178,7 @@ def _restore_previous(message: BabelMessage) -> None:
     message.previous_id = previous if previous[0] else []
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -189,120 +188,7 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def read_catalog(path: Path, locale: str | None = None) -> Catalog:
-    return parse_catalog(_read_bytes(path), path, locale=locale, domain=path.stem)
-
-
-Entry = tuple[Key, str, bool]  # (msgid, msgctxt), msgstr, fuzzy
-
-
-def read_entries(path: Path, locale: str | None = None) -> list[Entry]:
-    """Every singular entry's strings and fuzzy flag, with the errors read_catalog gives: what a build looks
-    translations up in, once per catalog and locale.
-
-    A plain catalog (no plural or obsolete entries, comments only between entries) is read here in one pass,
-    and Babel reads only its header; any other is read wholly by Babel. Babel's reader spends most of its time
-    on what a build does not use (locations, comments, the header rebuilt for each iteration).
-    """
-    text = _checked_text(_read_bytes(path), path)
-    plain = _plain_entries(text)
-    if plain is None:
-        catalog = _babel_catalog(text, path, locale, path.stem)
-        return [((m.id, m.context), m.string, m.fuzzy) for m in catalog
-                if m.id and isinstance(m.id, str) and isinstance(m.string, str)]
-    header_end, entries = plain
-    # The header, checked as Babel checks it; comments blanked (same line numbers), so that catalogs whose
-    # headers are the same (one `update` writes them) are checked once.
-    header = "\n".join("" if line.lstrip().startswith("#") else line for line in text[:header_end].split("\n"))
-    problem = _header_problem(header, locale)
-    if problem is not None:
-        raise CatalogError(problem[0], path, problem[1])
-    return entries
-
-
-@lru_cache(maxsize=256)
-def _header_problem(header: str, locale: str | None) -> tuple[str, int | None] | None:
-    try:
-        _babel_catalog(header, Path("header.po"), locale, None)
-    except CatalogError as exc:
-        return exc.message, exc.line
-    return None
-
-
-_PLAIN_KEYWORDS = ("msgctxt", "msgid", "msgstr")
-
-
-def _plain_entries(text: str) -> tuple[int, list[Entry]] | None:
-    """(where the header entry ends, the other entries) of a text lint_po accepted; None when the catalog
-    holds anything Babel reads in its own way (plurals, obsolete entries, comments inside an entry, a keyword
-    not followed by one space, a location with isolate marks), so that Babel reads it."""
-    entries: list[Entry] = []
-    header_end: int | None = None
-    state = ""  # "", msgctxt, msgid, msgstr, or between (after a comment that ended an entry)
-    context: list[str] | None = None
-    msgid: list[str] = []
-    msgstr: list[str] = []
-    fuzzy = False
-    seen = 0
-    header_first = False
-    offset = 0
-
-    def finish() -> None:
-        nonlocal context, fuzzy, seen, header_first
-        key = ("".join(msgid), "".join(context) if context is not None else None)
-        if seen:
-            entries.append((key, "".join(msgstr), fuzzy))
-        else:
-            header_first = key == ("", None)
-        seen += 1
-        context, fuzzy = None, False
-
-    for raw_line in text.split("\n"):
-        start, offset = offset, offset + len(raw_line) + 1
-        line = raw_line.strip()
-        if not line:
-            continue
-        if line[0] == "#":
-            if line.startswith("#~") or state in ("msgctxt", "msgid") or "\u2068" in line or "\u2069" in line:
-                return None
-            if state == "msgstr":
-                finish()
-                state = "between"
-            if header_end is None and seen == 1:
-                header_end = start
-            if line.startswith("#,"):
-                fuzzy = fuzzy or "fuzzy" in (flag.strip() for flag in line[2:].lstrip().split(","))
-            continue
-        if line[0] == '"':
-            if state == "msgctxt" and context is not None:
-                context.append(unescape(line))
-            elif state == "msgid":
-                msgid.append(unescape(line))
-            elif state == "msgstr":
-                msgstr.append(unescape(line))
-            else:
-                return None
-            continue
-        keyword, _, value = line.partition(" ")
-        if keyword not in _PLAIN_KEYWORDS:
-            return None
-        if keyword != "msgstr" and state == "msgstr":
-            finish()
-        if keyword != "msgstr" and header_end is None and seen == 1:
-            header_end = start
-        value = value.strip()
-        if keyword == "msgctxt":
-            context, state = [unescape(value)], "msgctxt"
-        elif keyword == "msgid":
-            if state != "msgctxt":
-                context = None
-            msgid, state = [unescape(value)], "msgid"
-        else:
-            msgstr, state = [unescape(value)], "msgstr"
-    if state == "msgstr":
-        finish()
-    if not header_first:
-        return None
-    return (header_end if header_end is not None else len(text)), entries
+    return parse_catalog(read_bytes(path), path, locale=locale, domain=path.stem)
 
 
 _LANGUAGE_HEADER = re.compile(r'^"Language:[ \t]*([^"\\]*?)[ \t]*(?:\\n)?"', re.MULTILINE)

@@ -11,8 +11,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from audio_build.content.markup import GlossaryLink, render_inline, word_pattern
+from audio_build.content.markup import render_inline
 from audio_build.content.model import ARTICLE, TERM, Corpus
+from audio_build.content.term_links import GlossaryLink, word_pattern
 from audio_build.i18n.interface import direction
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalBlock

@@ -20,8 +20,9 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from audio_build.audio.captions import clock
-from audio_build.content.markup import GlossaryLink, plain_text, render_inline, word_pattern
+from audio_build.content.markup import plain_text, render_inline
 from audio_build.content.model import ARTICLE, TERM
+from audio_build.content.term_links import GlossaryLink, word_pattern
 from audio_build.i18n.interface import Interface, UiText
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalBlock, LocalizedDocument

@@ -23,8 +23,9 @@ from babel.units import format_unit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from audio_build.content.markup import GlossaryLink, render_inline
+from audio_build.content.markup import render_inline
 from audio_build.content.model import ARTICLE, TERM, Corpus, Reference
+from audio_build.content.term_links import GlossaryLink
 from audio_build.i18n.interface import N_, direction, plain
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalizedDocument

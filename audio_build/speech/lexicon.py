@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from audio_build.content.markup import word_pattern
+from audio_build.content.term_links import word_pattern
 from audio_build.errors import LexiconError
 from audio_build.speech.model import Part
 

@@ -1,0 +1,118 @@
+"""Glossary links in inline text: the words that link to a term, and where a page links each term first.
+
+A page links the first mention of each glossary term (whole words, case-insensitive; scripts written
+without spaces match inside longer runs), never inside an existing link. One pattern for all of a page's
+terms finds where some term starts, and each term is then asked whether it matches right there: the same
+links as searching with every term, at about the cost of one search.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it.token import Token
+
+
+@dataclass(frozen=True)
+class GlossaryLink:
+    """Words that link to a glossary entry in one locale; `pattern` matches any of them."""
+
+    slug: str
+    pattern: re.Pattern[str]
+    href: str
+    words: tuple[str, ...] = ()  # what `pattern` matches: a page tests every term's words in one search first
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def word_pattern(words: list[str]) -> re.Pattern[str] | None:
+    """Whole-word, case-insensitive; scripts written without spaces match inside longer runs."""
+    return _word_pattern(tuple(words))
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    parts = []
+    for word in sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True):
+        if _CJK.search(word):
+            parts.append(re.escape(word))
+        else:  # "(?<!\w)word(?!\w)", with the look-behind moved past the first letter: same matches, and the
+            # regex engine can then skip ahead to that letter instead of testing the look-behind everywhere
+            parts.append(rf"{re.escape(word[0])}(?<!\w.){re.escape(word[1:])}(?!\w)")
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+@lru_cache(maxsize=1024)
+def _any_word(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Matches wherever one of `words` would match as word_pattern matches it: the cheap first question
+    for a text, since one search for all terms costs about what one search for one term does."""
+    spaced = sorted({w.strip() for w in words if w.strip() and not _CJK.search(w)}, key=len, reverse=True)
+    unspaced = sorted({w.strip() for w in words if w.strip() and _CJK.search(w)}, key=len, reverse=True)
+    parts = ([rf"(?<!\w)(?:{'|'.join(map(re.escape, spaced))})(?!\w)"] if spaced else []) + \
+        [re.escape(w) for w in unspaced]
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def _first_mention(text: str, glossary: list[GlossaryLink], linked: set[str],
+                   any_term: re.Pattern[str] | None) -> tuple[GlossaryLink, re.Match[str]] | None:
+    """The term not linked yet whose words come first in `text` (the earlier term on a tie), with its match.
+
+    With `any_term` (every term's words in one pattern), only the places where some term matches are tried,
+    each term asked whether it matches right there: the same answer as searching with each term."""
+    if any_term is None:
+        best = None
+        for entry in glossary:
+            if entry.slug not in linked:
+                match = entry.pattern.search(text)
+                if match and (best is None or match.start() < best[1].start()):
+                    best = (entry, match)
+        return best
+    found = any_term.search(text)
+    while found is not None:
+        at = found.start()
+        for entry in glossary:
+            if entry.slug not in linked:
+                match = entry.pattern.match(text, at)
+                if match:
+                    return entry, match
+        found = any_term.search(text, at + 1)
+    return None
+
+
+def link_glossary(tokens: list[Token], glossary: list[GlossaryLink], linked: set[str]) -> list[Token]:
+    """Link the first mention of each glossary term on the page (not inside an existing link)."""
+    if not glossary:
+        return tokens
+    any_term = _any_word(tuple(w for entry in glossary for w in entry.words)) \
+        if all(entry.words for entry in glossary) else None
+    out: list[Token] = []
+    depth = 0
+    for tok in tokens:
+        if tok.type == "link_open":
+            depth += 1
+        elif tok.type == "link_close":
+            depth -= 1
+        if tok.type != "text" or depth:
+            out.append(tok)
+            continue
+        pending = [tok.content]
+        result: list[Token] = []
+        while pending:
+            text = pending.pop(0)
+            best = _first_mention(text, glossary, linked, any_term)
+            if best is None:
+                result.append(Token("text", "", 0, content=text))
+                continue
+            entry, match = best
+            linked.add(entry.slug)
+            if match.start():
+                result.append(Token("text", "", 0, content=text[: match.start()]))
+            link = Token("link_open", "a", 1, attrs={"href": entry.href, "class": "term"})
+            result.extend([link, Token("text", "", 0, content=match.group(0)), Token("link_close", "a", -1)])
+            if match.end() < len(text):
+                pending.insert(0, text[match.end():])
+        out.extend(result)
+    return out
