@@ -72,7 +72,14 @@ class BlockRenderer:
         self.corpus = corpus
         self.page_path = page_path
         self.linked = linked if linked is not None else set()
-        self.terms = terms if terms is not None else glossary_terms(site)
+        self._terms = terms
+
+    @property
+    def terms(self) -> tuple[GlossaryTerm, ...]:
+        """Made when first asked for (handouts link no terms), unless the pages hand over their locale's."""
+        if self._terms is None:
+            self._terms = glossary_terms(self.site)
+        return self._terms
 
     def link_target(self, kind: str, slug: str) -> str:
         tag = self.site.info.tag if (kind, slug) in self.site.docs else self.source.tag

@@ -99,6 +99,24 @@ class ClosingEngine:
         self.close()
 
 
+class SentenceEngine(ClosingEngine):
+    """Base of the engines that speak each sentence on its own (`SpeaksSentences`): a block is its sentences'
+    audio joined with `sentence_pause` seconds between them, so `synthesize` is `join` over `speak`."""
+
+    name: str
+    output_rate: int
+    sentence_pause: float
+
+    def speak(self, sentence: Sentence, voice: Voice, rate: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def synthesize(self, sentences: Sequence[Sentence], voice: Voice, rate: int) -> Clip:
+        return self.join(sentences, [self.speak(sentence, voice, rate) for sentence in sentences])
+
+    def join(self, sentences: Sequence[Sentence], audios: Sequence[np.ndarray]) -> Clip:
+        return join_sentences(self.name, sentences, audios, self.sentence_pause, self.output_rate)
+
+
 @dataclass(frozen=True)
 class EngineSettings:
     """What it takes to make an engine in any process (plain, hashable, picklable for workers and Dask)."""
@@ -150,5 +168,5 @@ def make_engine(name: str, settings: EngineSettings) -> Engine:
     return factory(settings)
 
 
-__all__ = ["Clip", "Engine", "EngineError", "EngineSettings", "Part", "Sentence", "SpeaksSentences", "Voice",
-           "make_engine"]
+__all__ = ["Clip", "Engine", "EngineError", "EngineSettings", "Part", "Sentence", "SentenceEngine", "SpeaksSentences",
+           "Voice", "make_engine"]

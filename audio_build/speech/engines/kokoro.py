@@ -28,7 +28,6 @@ import importlib.resources
 import json
 import os
 import re
-from collections.abc import Sequence
 from math import gcd
 from pathlib import Path
 from typing import Any
@@ -38,9 +37,9 @@ from scipy.signal import resample_poly
 
 from audio_build.errors import EngineError
 from audio_build.i18n.locales import LocaleInfo, locale_info
-from audio_build.speech.engines import ClosingEngine, join_sentences
+from audio_build.speech.engines import SentenceEngine
 from audio_build.speech.engines.espeak import EspeakEngine
-from audio_build.speech.model import Clip, Sentence, Voice
+from audio_build.speech.model import Sentence, Voice
 
 PROTOCOL = "1"
 MODEL_RATE = 24000
@@ -89,7 +88,9 @@ def untie(ipa: str) -> str:
     return ipa.replace("^", "").replace("-", "")
 
 
-class KokoroEngine(ClosingEngine):
+class KokoroEngine(SentenceEngine):
+    output_rate = OUTPUT_RATE
+    sentence_pause = SENTENCE_PAUSE
     name = "kokoro"
 
     def __init__(self, cache_dir: str | None = None, timeout: float = 60.0) -> None:
@@ -179,11 +180,6 @@ class KokoroEngine(ClosingEngine):
         audio = self._run().run(None, inputs)[0]
         return np.asarray(audio, dtype=np.float32).reshape(-1)
 
-    output_rate = OUTPUT_RATE
-
-    def synthesize(self, sentences: Sequence[Sentence], voice: Voice, rate: int) -> Clip:
-        return self.join(sentences, [self.speak(sentence, voice, rate) for sentence in sentences])
-
     def speak(self, sentence: Sentence, voice: Voice, rate: int) -> np.ndarray:
         if rate <= 0:
             raise EngineError(f"the speech rate must be above 0 words a minute, not {rate}")
@@ -194,9 +190,6 @@ class KokoroEngine(ClosingEngine):
             raise
         except Exception as error:  # noqa: BLE001 - onnxruntime raises its own types
             raise EngineError(f"kokoro could not speak sentence {sentence.id}: {error}") from None
-
-    def join(self, sentences: Sequence[Sentence], audios: Sequence[np.ndarray]) -> Clip:
-        return join_sentences(self.name, sentences, audios, SENTENCE_PAUSE, OUTPUT_RATE)
 
     def close(self) -> None:
         self._session = None

