@@ -62,6 +62,14 @@ class LocalizedDocument:
     def field(self, name: str) -> LocalBlock | None:
         return next((f for f in self.fields if f.block.name == name), None)
 
+    def link_words(self) -> tuple[str, ...] | None:
+        """The words that link to this glossary term in its locale's text (its `link_words`, else its title);
+        None when its link words are untranslated: they would match nothing in translated text."""
+        words = self.field("link_words")
+        if words is not None and words.lang != self.locale.tag:
+            return None
+        return tuple(w.strip() for w in (words.text if words else self.title.text).split(","))
+
     @property
     def warnings(self) -> list[str]:
         return [f"{self.document.path}:{b.block.line}: {self.locale.tag}: translation not used: {b.problem}"

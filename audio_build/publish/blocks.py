@@ -50,12 +50,9 @@ def glossary_terms(site: LocaleSite) -> tuple[GlossaryTerm, ...]:
     for (kind, slug), doc in sorted(site.docs.items()):
         if kind != TERM:
             continue
-        words_block = doc.field("link_words")
-        words = tuple(w.strip() for w in (words_block.text if words_block else doc.title.text).split(","))
-        if words_block is not None and words_block.lang != site.info.tag:
-            continue  # untranslated link words would match nothing in translated text
-        pattern = word_pattern(list(words))
-        if pattern is not None:
+        words = doc.link_words()
+        pattern = word_pattern(list(words)) if words is not None else None
+        if words is not None and pattern is not None:
             terms.append(GlossaryTerm(slug, pattern, words, paths.doc_page(site.info.tag, TERM, slug)))
     return tuple(terms)
 

@@ -110,12 +110,9 @@ class Book:
             local = document.local
             if local.kind != TERM or local.slug == exclude:
                 continue
-            words = local.field("link_words")
-            if words is not None and words.lang != self.locale.tag:
-                continue
-            link_words = tuple(w.strip() for w in (words.text if words else local.title.text).split(","))
-            pattern = word_pattern(list(link_words))
-            if pattern is not None:
+            link_words = local.link_words()
+            pattern = word_pattern(list(link_words)) if link_words is not None else None
+            if link_words is not None and pattern is not None:
                 links.append(GlossaryLink(local.slug, pattern, f"{file_name(TERM, local.slug)}.xhtml", link_words))
         return links
 
