@@ -243,7 +243,7 @@ def translations(catalog: Catalog) -> dict[Key, str]:
 
 
 def usable_translations(entries: Iterable[Entry]) -> dict[Key, str]:
-    """translations() of a catalog's singular entries, as pofile.read_entries gives them."""
+    """translations() of a catalog's singular entries, as entries.read_entries gives them."""
     result: dict[Key, str] = {}
     for key, string, fuzzy in entries:
         if not fuzzy and string:
