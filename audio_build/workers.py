@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import select
 import signal
@@ -22,6 +23,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 PR_SET_PDEATHSIG = 1
+# What every audio job imports (scipy for loudness, LAME, mutagen): the fork server loads it once for all workers.
+AUDIO_WORKER_MODULES = ("audio_build.run.jobs", "audio_build.audio.loudness", "audio_build.audio.mp3")
 
 
 def die_with_owner(owner: int) -> None:
@@ -87,6 +90,15 @@ def process_pool(workers: int, start_method: str, preload: tuple[str, ...] = (),
         context.set_forkserver_preload(list(preload))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                initargs=(os.getpid(), shared))
+
+
+def start_fork_server(preload: tuple[str, ...]) -> None:
+    """Start the fork server now: it imports `preload` while this process goes on, instead of when the
+    first pool asks for a worker (then every worker waits for those imports). Later pools reuse it."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+    multiprocessing.forkserver.ensure_running()
 
 
 def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], jobs: int | None, min_tasks: int = 8) -> list[R]:

@@ -215,6 +215,34 @@ def test_rebuild_with_nothing_changed_synthesizes_nothing_and_rewrites_nothing(s
     assert re.search(r"clips: 1 synthesized", changed.stderr), changed.stderr
 
 
+def test_jobs_run_locale_by_locale_the_heaviest_first_and_longest_first_within(repo_project: Project) -> None:
+    """A locale's downloads and pages are made when its last job ends: locale by locale, they overlap the next
+    locale's audio instead of all waiting for the end; the lightest locale's shortest jobs come last."""
+    from audio_build.content.parse import load_corpus
+    from audio_build.i18n.localize import load_strings, localize
+    from audio_build.run import narration
+
+    config = load_config(repo_project.root / "audio-build.toml")
+    corpus = load_corpus(config.content_dir, config.root)
+    locales = config.selected(["en", "es", "zh-Hans"])
+    docs = {loc.tag: {(doc.kind, doc.slug): localize(doc, loc.info, config.source, load_strings(
+        config.locales_dir, loc.info, doc.domain) if loc.tag != "en" else {}, 0) for doc in corpus.documents}
+        for loc in locales}
+    jobs = narration.plan(config, locales, docs, "espeak", title=lambda tag: "t").jobs
+    order = narration.job_order(jobs)
+    assert sorted(order) == list(range(len(jobs)))
+
+    def size(i: int) -> int:
+        return sum(len(spec.sentences) for spec in jobs[i].clips)
+
+    runs = [(tag, list(group)) for tag, group in itertools.groupby(order, key=lambda i: jobs[i].locale)]
+    assert sorted(tag for tag, _ in runs) == sorted(loc.tag for loc in locales)  # each locale in one run
+    totals = [sum(size(i) for i in group) for _, group in runs]
+    assert totals == sorted(totals, reverse=True)
+    for _, group in runs:
+        assert [size(i) for i in group] == sorted((size(i) for i in group), reverse=True)
+
+
 def test_jobs_1_and_2_give_identical_outputs(spanish_project: Project, tmp_path: Path) -> None:
     manifests = []
     for jobs in ("1", "2"):

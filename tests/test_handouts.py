@@ -5,6 +5,7 @@ for the QR code)."""
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -192,3 +193,24 @@ def test_a4_paper_by_configuration(spanish_project: Project) -> None:
     with pikepdf.open(standard) as pdf:
         width, height = (round(float(v)) for v in pdf.pages[0].MediaBox[2:])
     assert (width, height) == (595, 842)  # A4 in points (US Letter is 612 x 792)
+
+
+def test_a_small_builds_handouts_go_to_one_worker_and_a_large_builds_spread_in_order() -> None:
+    """Each worker that prints pays to load WeasyPrint once: the handout tasks hold at most HANDOUTS_PER_TASK
+    documents, as few tasks as that allows (locales share one), every document once and in order."""
+    from audio_build.publish.downloads import HandoutBatch, handout_tasks
+
+    def batches(tag: str, documents: int, size: int) -> list[HandoutBatch]:
+        keys = [("article", f"{tag}-{n}") for n in range(documents)]
+        return [HandoutBatch(Path(), None, None, None, None, tag, tuple(keys[i:i + size]))  # type: ignore[arg-type]
+                for i in range(0, documents, size)]
+
+    small = handout_tasks(batches("en", 12, 32) + batches("es", 12, 32), 32)
+    assert [[b.title for b in task] for task in small] == [["en", "es"]]
+    for documents in (1, 31, 32, 33, 100, 425):
+        given = batches("en", documents, 32) + batches("es", documents // 3, 32)
+        tasks = handout_tasks(given, 32)
+        assert [b for task in tasks for b in task] == given
+        sizes = [sum(len(b.keys) for b in task) for task in tasks]
+        assert max(sizes) <= 32
+        assert all(a + b > 32 for a, b in itertools.pairwise(sizes))  # no two neighbours would have fit in one

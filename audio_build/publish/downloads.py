@@ -168,8 +168,7 @@ class HandoutBatch:
     keys: tuple[tuple[str, str], ...]
 
 
-def handout_batches(config: Config, corpus: Corpus, site: LocaleSite, title: str,
-                    size: int = 8) -> list[HandoutBatch]:
+def handout_batches(config: Config, corpus: Corpus, site: LocaleSite, title: str, size: int) -> list[HandoutBatch]:
     """Batches of the documents whose handouts are not in the cache yet (an incremental build sends none)."""
     settings, cache = _handout_settings(config), Cache(config.cache_dir)
     state = ui_state(site)
@@ -201,6 +200,23 @@ def make_handouts(batch: HandoutBatch) -> dict[str, Path]:
             key = _handout_key(site, (kind, slug), large, batch.settings, batch.title, state)
             made[path] = _cached_file(cache, key, ".pdf", lambda d=doc, lg=large: renderer.pdf(d, lg))
     return made
+
+
+def handout_tasks(batches: Sequence[HandoutBatch], per_task: int) -> list[tuple[HandoutBatch, ...]]:
+    """Consecutive batches (of any locales) packed into tasks of at most `per_task` documents, in order."""
+    tasks: list[list[HandoutBatch]] = []
+    for batch in batches:
+        if tasks and sum(len(b.keys) for b in tasks[-1]) + len(batch.keys) <= per_task:
+            tasks[-1].append(batch)
+        else:
+            tasks.append([batch])
+    return [tuple(task) for task in tasks]
+
+
+def make_handout_batches(batches: Sequence[HandoutBatch]) -> None:
+    """Several batches in one worker (one WeasyPrint load), for the cache: the downloads read them from there."""
+    for batch in batches:
+        make_handouts(batch)
 
 
 def _text_environment() -> Environment:

@@ -26,7 +26,12 @@ from audio_build.i18n.interface import Interface
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import load_strings, localize
 from audio_build.publish import paths
-from audio_build.publish.downloads import handout_batches, locale_downloads, make_handouts
+from audio_build.publish.downloads import (
+    handout_batches,
+    handout_tasks,
+    locale_downloads,
+    make_handout_batches,
+)
 from audio_build.publish.output import Output, current_generation, publish, read_manifest
 from audio_build.publish.pages import SiteRenderer, static_files
 from audio_build.publish.site import AudioOutput, LocaleSite
@@ -89,6 +94,8 @@ def build(config: Config, options: BuildOptions) -> BuildSummary:
         summary.seconds = time.perf_counter() - started
         return summary
 
+    if options.audio and options.executor == "local" and (options.jobs or os.cpu_count() or 1) > 1:
+        narration.start_workers()
     sweep_temp_files(config.cache_dir)  # temp files a killed build left behind are never read
     outputs = _produce(config, options, summary, manifest)
     # A build that left a locale out is not the build of these inputs: the next run tries (and reports) again.
@@ -304,14 +311,20 @@ def _narrate(config: Config, options: BuildOptions, corpus: Corpus, renderer: Si
     return built
 
 
+# A worker pays about half a second to load WeasyPrint before its first handout: a small build's handouts
+# (every locale's) go to one worker while the others start on audio; a large build's spread in tasks this big.
+HANDOUTS_PER_TASK = 32
+
+
 def _handout_work(config: Config, corpus: Corpus, building: list[LocaleConfig], sites: dict[str, LocaleSite],
                   options: BuildOptions) -> list[tuple[Any, Any]]:
     """Every building locale's handouts as tasks for the audio workers (they read no audio), so they are made
     in parallel with it instead of one after another when each locale's downloads are assembled."""
     if not config.handouts or options.executor != "local" or (options.jobs or os.cpu_count() or 1) <= 1:
         return []
-    return [(make_handouts, batch) for loc in building if sites[loc.tag].docs
-            for batch in handout_batches(config, corpus, sites[loc.tag], config.title)]
+    batches = [batch for loc in building
+               for batch in handout_batches(config, corpus, sites[loc.tag], config.title, HANDOUTS_PER_TASK)]
+    return [(make_handout_batches, task) for task in handout_tasks(batches, HANDOUTS_PER_TASK)]
 
 
 @dataclass(frozen=True)

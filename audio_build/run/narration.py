@@ -39,7 +39,7 @@ from audio_build.speech.engines import Engine, EngineSettings, SpeaksSentences
 from audio_build.speech.lexicon import Lexicon, lexicon_path, read_lexicon
 from audio_build.speech.model import Voice
 from audio_build.speech.script import Utterance, script, term_guide
-from audio_build.workers import process_pool
+from audio_build.workers import AUDIO_WORKER_MODULES, process_pool, start_fork_server
 
 
 @dataclass
@@ -249,7 +249,27 @@ def run(jobs: Sequence[AudioJob], workers: int | None, executor: str = "local", 
         bar.close()
 
 
-JOB_MODULES = ("audio_build.run.jobs", "audio_build.audio.loudness", "audio_build.audio.mp3")
+def start_workers() -> None:
+    """Have the workers' fork server load what every job needs while the build still plans (`audio-build
+    build` starts it even sooner; a running one is kept)."""
+    start_fork_server(AUDIO_WORKER_MODULES)
+
+
+def job_order(jobs: Sequence[AudioJob]) -> list[int]:
+    """Indices of `jobs` in the order to start them: one locale after another, the locale with the most to say
+    first, and within a locale the longest jobs first.
+
+    A locale's downloads and pages are made as soon as its last job ends, so finishing locales one by one
+    overlaps that work with the audio of the next (all at once would leave it all for the end); the lightest
+    locale's shortest jobs come last and keep every worker busy to the end.
+    """
+    def size(i: int) -> int:
+        return sum(len(spec.sentences) for spec in jobs[i].clips)
+
+    per_locale: dict[str, int] = {}
+    for i, job in enumerate(jobs):
+        per_locale[job.locale] = per_locale.get(job.locale, 0) + size(i)
+    return sorted(range(len(jobs)), key=lambda i: (-per_locale[jobs[i].locale], jobs[i].locale, -size(i), i))
 
 
 def _run_pool(jobs: Sequence[AudioJob], workers: int, report: Callable[[AudioJob, AudioResult], None],
@@ -257,10 +277,8 @@ def _run_pool(jobs: Sequence[AudioJob], workers: int, report: Callable[[AudioJob
 
 
     ordered: list[AudioResult | None] = [None] * len(jobs)
-    # Longest jobs first keeps both cores busy to the end.
-    order = sorted(range(len(jobs)), key=lambda i: -sum(len(s.sentences) for s in jobs[i].clips))
-    # The fork server imports what every job needs once (scipy for loudness, LAME, mutagen); workers inherit it.
-    with process_pool(workers, "forkserver", preload=JOB_MODULES) as pool:
+    order = job_order(jobs)
+    with process_pool(workers, "forkserver", preload=AUDIO_WORKER_MODULES) as pool:
         # Side work's failures are not reported here: the stage that needs its files makes them again and says why.
         for function, argument in side_work:
             pool.submit(function, argument)
