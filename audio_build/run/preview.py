@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from audio_build.publish.pages import SiteRenderer
 from audio_build.publish.site import LocaleSite
 from audio_build.run import narration
 from audio_build.run.build import BuildSummary, LocaleAudio, localized_site
-from audio_build.run.jobs import DRAFTS, PRONUNCIATION, run_job
+from audio_build.run.jobs import DRAFTS, PRONUNCIATION, compute_left, run_job
 
 DocKey = tuple[str, str]  # (kind, slug)
 Strings = dict[tuple[str, str | None], str]
@@ -150,30 +151,59 @@ def text_step(config: Config, last: Published, changed_paths: Iterable[Path]) ->
     return Draft(sites, changed, lists_changed, interface_changed, corpus)
 
 
+# A locale whose own voice would compute longer than this before a preview's audio is ready (Kokoro speaks a
+# long sentence in about 6 s on a 2-core server) is first heard in eSpeak NG's voice, marked as a draft.
+DRAFT_VOICE_AFTER = 1.0  # seconds of synthesis
+DRAFT_ENGINE = "espeak"
+DRAFT_VOICE_NOTE = "a draft for this preview"  # after the draft voice's name on the page
+
+
 def audio_steps(config: Config, draft: Draft, engine: str | None) -> Iterator[tuple[str, Draft, dict[str, Output]]]:
     """Step 2, a locale at a time (the source language first, since its edits reach every locale): the
-    changed documents' audio jobs in this process, as drafts; yields the sites with that locale's new audio."""
+    changed documents' audio jobs in this process, as drafts; yields the sites with that locale's new audio.
+
+    When the locale's own engine would take long, a draft voice speaks the documents first (yielded before
+    the locale's voice, and named as a draft on the page), so a translator hears the edit within seconds.
+    """
     order = sorted((loc for loc in config.locales if draft.changed.get(loc.tag)),
                    key=lambda loc: loc.tag != config.source.tag)
     for loc in order:
-        docs = {key: draft.sites[loc.tag].docs[key] for key in sorted(draft.changed[loc.tag])}
+        docs = {loc.tag: {key: draft.sites[loc.tag].docs[key] for key in sorted(draft.changed[loc.tag])}}
         ui = draft.sites[loc.tag].ui
 
         def site_title(_tag: str, ui: Interface = ui) -> str:
             return str(ui.pgettext("site title", config.title))
 
-        plan = narration.plan(config, [loc], {loc.tag: docs}, engine, title=site_title)
-        pairs = [(job, run_job(job, draft=True)) for job in plan.jobs]
-        failed = [result.error for _, result in pairs if result.error]
-        if failed:
-            raise AudioBuildError("\n  ".join(failed))
-        audio = LocaleAudio.of(loc.tag, pairs)
-        site = draft.sites[loc.tag]
-        sites = {**draft.sites, loc.tag: replace(site, audio={**site.audio, **audio.documents},
-                                                  term_clips={**site.term_clips, **audio.term_clips})}
-        lists = draft.lists_changed | ({loc.tag} if any(job.kind == PRONUNCIATION for job, _ in pairs) else set())
-        draft = replace(draft, sites=sites, lists_changed=lists)  # the pronunciation page plays the terms' clips
-        yield loc.tag, draft, audio.files
+        plan = narration.plan(config, [loc], docs, engine, title=site_title)
+        own = plan.voices[loc.tag]
+        quick = None
+        if own.engine_name != DRAFT_ENGINE and sum(compute_left(job) for job in plan.jobs) > DRAFT_VOICE_AFTER:
+            quick = narration.plan(config, [loc], docs, DRAFT_ENGINE, title=site_title)
+        if quick is None or quick.voices[loc.tag].voice is None:
+            draft, files = _spoken(loc.tag, draft, plan)
+            yield loc.tag, draft, files
+            continue
+        label = f"{quick.voices[loc.tag].label}: {DRAFT_VOICE_NOTE}, until {own.label} is ready"
+        with ThreadPoolExecutor(max_workers=1) as own_voice:  # the own voice computes while the draft is made
+            spoken = own_voice.submit(_spoken, loc.tag, draft, plan)
+            yield loc.tag, *_spoken(loc.tag, draft, quick, label)
+            draft, files = spoken.result()
+        yield loc.tag, draft, files
+
+
+def _spoken(tag: str, draft: Draft, plan: narration.Plan, voice: str | None = None) -> tuple[Draft, dict[str, Output]]:
+    """The draft with the plan's audio (its jobs run here, as drafts); `voice` names a draft voice on the pages."""
+    pairs = [(job, run_job(job, draft=True)) for job in plan.jobs]
+    failed = [result.error for _, result in pairs if result.error]
+    if failed:
+        raise AudioBuildError("\n  ".join(failed))
+    audio = LocaleAudio.of(tag, pairs)
+    site = draft.sites[tag]
+    site = replace(site, audio={**site.audio, **audio.documents}, term_clips={**site.term_clips, **audio.term_clips},
+                   voice=site.voice if voice is None else voice)
+    lists = draft.lists_changed | ({tag} if any(job.kind == PRONUNCIATION for job, _ in pairs) else set())
+    # the pronunciation page plays the terms' clips
+    return replace(draft, sites={**draft.sites, tag: site}, lists_changed=lists), audio.files
 
 
 def pages_of(config: Config, draft: Draft, only: set[str] | None = None) -> dict[str, bytes]:

@@ -54,6 +54,9 @@ def join_sentences(engine: str, sentences: Sequence[Sentence], audios: Sequence[
 
 class Engine(Protocol):
     name: str
+    # Seconds of one CPU core per second of speech, measured on the 2-core bench machine: `serve` lets a quick
+    # draft voice speak a preview first when the locale's own engine would keep a translator waiting.
+    seconds_per_second: float
 
     def version(self, voice: Voice | None = None) -> str:
         """Changes whenever the same input could sound different in this voice (part of every cache key)."""

@@ -43,6 +43,7 @@ def sanitize(text: str) -> str:
 
 class EspeakEngine(ClosingEngine):
     name = "espeak"
+    seconds_per_second = 0.01  # formant synthesis (0.001 measured, plus the fork per clip)
     host_command: tuple[str, ...] = ("-m", "audio_build.speech.engines.espeak_host")  # run with this Python
 
     def __init__(self, timeout: float = 60.0) -> None:

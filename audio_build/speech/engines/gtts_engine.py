@@ -120,6 +120,7 @@ class _Retryable(Exception):
 
 class GttsEngine(ClosingEngine):
     name = "gtts"
+    seconds_per_second = 0.3  # a round trip to Google per sentence, throttled (depends on the network)
 
     def __init__(self, settings: GttsSettings | None = None, *, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None) -> None:
