@@ -6,7 +6,6 @@ Exit codes: 0 ok, 1 checks failed or bad content/catalogs, 2 usage errors (Click
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -19,7 +18,6 @@ from audio_build import __version__
 from audio_build.config import ENGINES, Config, find_config, load_config
 from audio_build.errors import AudioBuildError
 from audio_build.files import project_lock
-from audio_build.workers import AUDIO_WORKER_MODULES, start_fork_server
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -255,11 +253,9 @@ def build(project: str | None, locales: Sequence[str], engine: str | None, no_au
           strict: bool, executor: str, scheduler: str | None, out: str | None, quiet: bool, verbose: bool,
           wait: float) -> None:
     """Build pages, audio and downloads for every locale into the output folder (atomically)."""
-    config = _load(project)
-    if not no_audio and config.audio and executor == "local" and (jobs or os.cpu_count() or 1) > 1:
-        start_fork_server(AUDIO_WORKER_MODULES)  # the audio workers' imports, while this process makes its own
     from audio_build.run.build import BuildOptions, print_summary
     from audio_build.run.build import build as run
+    config = _load(project)
     if out:
         config = config.with_overrides(output_dir=Path(out).resolve())
     options = BuildOptions(audio=not no_audio and config.audio, engine=engine, jobs=jobs,

@@ -23,8 +23,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 PR_SET_PDEATHSIG = 1
-# What every audio job imports (scipy for loudness, LAME, mutagen): the fork server loads it once for all workers.
-AUDIO_WORKER_MODULES = ("audio_build.run.jobs", "audio_build.audio.loudness", "audio_build.audio.mp3")
 
 
 def die_with_owner(owner: int) -> None:

@@ -633,7 +633,8 @@ class Bench:
         if not (project / "site").exists():
             project = repo_project(self.work / "preview", self.port)
             log("building the repository once for the preview figures")
-            run([CLI, "build"], cwd=project)
+            built = run([CLI, "build"], cwd=project)
+            log(f"  {built.wall:.1f} s (cold, default jobs), {built.summary}")
         self.results["preview"] = preview_loop(project, self.args.preview_runs)
 
     # -- 6: scaling -----------------------------------------------------------------------------------
@@ -784,7 +785,7 @@ def preview_loop(project: Path, runs: int) -> dict[str, Any]:
                             audio = _fetch(base + posixpath.join(folder, mp3)) if mp3 else None
                             if audio and audio != mp3_before:
                                 audio_at = audio_at if audio_at is not None else now
-                                if DRAFT_VOICE_NOTE not in body:  # the locale's own voice, not a draft voice
+                                if DRAFT_VOICE_NOTE.encode() not in body:  # the locale's own voice, not a draft voice
                                     own_voice_at = now
                     time.sleep(0.01)
                 while log_path.read_text().count("\nbuilt ") <= builds_before:  # the full build that follows

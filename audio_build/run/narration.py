@@ -39,7 +39,7 @@ from audio_build.speech.engines import Engine, EngineSettings, SpeaksSentences
 from audio_build.speech.lexicon import Lexicon, lexicon_path, read_lexicon
 from audio_build.speech.model import Voice
 from audio_build.speech.script import Utterance, script, term_guide
-from audio_build.workers import AUDIO_WORKER_MODULES, process_pool, start_fork_server
+from audio_build.workers import process_pool, start_fork_server
 
 
 @dataclass
@@ -249,10 +249,14 @@ def run(jobs: Sequence[AudioJob], workers: int | None, executor: str = "local", 
         bar.close()
 
 
+# What every job imports (scipy for loudness, LAME, mutagen): the fork server loads it once for all workers.
+JOB_MODULES = ("audio_build.run.jobs", "audio_build.audio.loudness", "audio_build.audio.mp3")
+
+
 def start_workers() -> None:
-    """Have the workers' fork server load what every job needs while the build still plans (`audio-build
-    build` starts it even sooner; a running one is kept)."""
-    start_fork_server(AUDIO_WORKER_MODULES)
+    """Have the workers' fork server load what every job needs while the build still reads its inputs and
+    plans (a running one is kept, as `serve`'s is between builds)."""
+    start_fork_server(JOB_MODULES)
 
 
 def job_order(jobs: Sequence[AudioJob]) -> list[int]:
@@ -278,7 +282,7 @@ def _run_pool(jobs: Sequence[AudioJob], workers: int, report: Callable[[AudioJob
 
     ordered: list[AudioResult | None] = [None] * len(jobs)
     order = job_order(jobs)
-    with process_pool(workers, "forkserver", preload=AUDIO_WORKER_MODULES) as pool:
+    with process_pool(workers, "forkserver", preload=JOB_MODULES) as pool:
         # Side work's failures are not reported here: the stage that needs its files makes them again and says why.
         for function, argument in side_work:
             pool.submit(function, argument)
