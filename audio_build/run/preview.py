@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -184,10 +183,10 @@ def audio_steps(config: Config, draft: Draft, engine: str | None) -> Iterator[tu
             yield loc.tag, draft, files
             continue
         label = f"{quick.voices[loc.tag].label}: {DRAFT_VOICE_NOTE}, until {own.label} is ready"
-        with ThreadPoolExecutor(max_workers=1) as own_voice:  # the own voice computes while the draft is made
-            spoken = own_voice.submit(_spoken, loc.tag, draft, plan)
-            yield loc.tag, *_spoken(loc.tag, draft, quick, label)
-            draft, files = spoken.result()
+        # One after the other: on two cores, the own voice computing beside the draft made the draft wait
+        # (2.4 s instead of 1.5 s) and brought the own voice no sooner.
+        yield loc.tag, *_spoken(loc.tag, draft, quick, label)
+        draft, files = _spoken(loc.tag, draft, plan)
         yield loc.tag, draft, files
 
 
