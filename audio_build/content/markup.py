@@ -19,7 +19,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from audio_build.content.sentences import split_sentences
-from audio_build.content.term_links import GlossaryLink, link_glossary
+from audio_build.content.term_links import GlossaryLink, link_glossary, text_token
 
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
@@ -55,7 +55,7 @@ class MarkupSignature:
 
 def inline_tokens(text: str) -> list[Token]:
     if text and _NO_MARKUP.fullmatch(text):  # no character any inline rule starts at: one text token
-        return [_text_token(text)]
+        return [text_token(text)]
     tokens = _inspecting_parser().parseInline(text)
     return list(tokens[0].children or []) if tokens else []
 
@@ -168,10 +168,6 @@ _INLINE_RULES = ("text", "newline", "escape", "backticks", "emphasis", "link", "
 _NO_MARKUP = re.compile(r"[^\n\\`*_\[!<&\r\x00]+")
 
 
-def _text_token(content: str) -> Token:
-    return Token("text", "", 0, content=content)
-
-
 def _raw(content: str) -> Token:
     return Token("html_inline", "", 0, content=content)
 
@@ -193,7 +189,7 @@ def render_inline(text: str, language: str, *, sentence_prefix: str | None = Non
     """
     md = _parser_for(xhtml)
     if text and _NO_MARKUP.fullmatch(text):  # most sentences: no character any inline rule starts at
-        tokens = [_text_token(text)]
+        tokens = [text_token(text)]
     else:
         parsed = md.parseInline(text)
         tokens = list(parsed[0].children or []) if parsed else []
@@ -291,7 +287,7 @@ def render_inline(text: str, language: str, *, sentence_prefix: str | None = Non
             if tok.type == "code_inline":
                 out.append(Token("code_inline", "code", 0, content=piece, markup=tok.markup))
             else:
-                out.append(_text_token(piece))
+                out.append(text_token(piece))
             pos = take
             if in_sentence and offset + pos >= spans[index][1]:
                 close_sentence()

@@ -56,6 +56,10 @@ def _any_word(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
+def text_token(content: str) -> Token:
+    return Token("text", "", 0, content=content)
+
+
 def _first_mention(text: str, glossary: list[GlossaryLink], linked: set[str],
                    any_term: re.Pattern[str] | None) -> tuple[GlossaryLink, re.Match[str]] | None:
     """The term not linked yet whose words come first in `text` (the earlier term on a tie), with its match.
@@ -104,14 +108,14 @@ def link_glossary(tokens: list[Token], glossary: list[GlossaryLink], linked: set
             text = pending.pop(0)
             best = _first_mention(text, glossary, linked, any_term)
             if best is None:
-                result.append(Token("text", "", 0, content=text))
+                result.append(text_token(text))
                 continue
             entry, match = best
             linked.add(entry.slug)
             if match.start():
-                result.append(Token("text", "", 0, content=text[: match.start()]))
+                result.append(text_token(text[: match.start()]))
             link = Token("link_open", "a", 1, attrs={"href": entry.href, "class": "term"})
-            result.extend([link, Token("text", "", 0, content=match.group(0)), Token("link_close", "a", -1)])
+            result.extend([link, text_token(match.group(0)), Token("link_close", "a", -1)])
             if match.end() < len(text):
                 pending.insert(0, text[match.end():])
         out.extend(result)

@@ -51,9 +51,9 @@ def glossary_terms(site: LocaleSite) -> tuple[GlossaryTerm, ...]:
         if kind != TERM:
             continue
         words = doc.link_words()
-        pattern = word_pattern(list(words)) if words is not None else None
-        if words is not None and pattern is not None:
-            terms.append(GlossaryTerm(slug, pattern, words, paths.doc_page(site.info.tag, TERM, slug)))
+        if words is None or (pattern := word_pattern(list(words))) is None:
+            continue
+        terms.append(GlossaryTerm(slug, pattern, words, paths.doc_page(site.info.tag, TERM, slug)))
     return tuple(terms)
 
 

@@ -111,9 +111,9 @@ class Book:
             if local.kind != TERM or local.slug == exclude:
                 continue
             link_words = local.link_words()
-            pattern = word_pattern(list(link_words)) if link_words is not None else None
-            if link_words is not None and pattern is not None:
-                links.append(GlossaryLink(local.slug, pattern, f"{file_name(TERM, local.slug)}.xhtml", link_words))
+            if link_words is None or (pattern := word_pattern(list(link_words))) is None:
+                continue
+            links.append(GlossaryLink(local.slug, pattern, f"{file_name(TERM, local.slug)}.xhtml", link_words))
         return links
 
     def _block(self, block: LocalBlock, *, sentences: bool = True, glossary: list[GlossaryLink] | None = None,

@@ -55,6 +55,11 @@ class BuildOptions:
     keep_engines: bool = False  # `serve`: engines stay loaded for the next preview
     force: bool = False  # build even when the inputs are those of the published site (`serve` needs its model)
 
+    @property
+    def local_pool(self) -> bool:
+        """Whether the jobs run in a process pool on this machine (more than one process, not on Dask)."""
+        return self.executor == "local" and (self.jobs or os.cpu_count() or 1) > 1
+
 
 @dataclass
 class BuildSummary:
@@ -94,7 +99,7 @@ def build(config: Config, options: BuildOptions) -> BuildSummary:
         summary.seconds = time.perf_counter() - started
         return summary
 
-    if options.audio and options.executor == "local" and (options.jobs or os.cpu_count() or 1) > 1:
+    if options.audio and options.local_pool:
         narration.start_workers()
     sweep_temp_files(config.cache_dir)  # temp files a killed build left behind are never read
     outputs = _produce(config, options, summary, manifest)
@@ -249,8 +254,7 @@ def _narrate(config: Config, options: BuildOptions, corpus: Corpus, renderer: Si
     pending = {tag: sum(1 for job in plan.jobs if job.locale == tag) for tag in tags}
     done: dict[str, list[tuple[AudioJob, AudioResult]]] = {tag: [] for tag in tags}
     errors: list[str] = []
-    parallel = (options.jobs or os.cpu_count() or 1) > 1 or options.executor == "dask"
-    finisher = ThreadPoolExecutor(max_workers=1) if parallel else None
+    finisher = ThreadPoolExecutor(max_workers=1) if options.local_pool or options.executor == "dask" else None
     finishing: dict[str, Future[LocaleBuilt]] = {}
     built: dict[str, LocaleBuilt] = {}
 
@@ -320,7 +324,7 @@ def _handout_work(config: Config, corpus: Corpus, building: list[LocaleConfig], 
                   options: BuildOptions) -> list[tuple[Any, Any]]:
     """Every building locale's handouts as tasks for the audio workers (they read no audio), so they are made
     in parallel with it instead of one after another when each locale's downloads are assembled."""
-    if not config.handouts or options.executor != "local" or (options.jobs or os.cpu_count() or 1) <= 1:
+    if not config.handouts or not options.local_pool:
         return []
     batches = [batch for loc in building
                for batch in handout_batches(config, corpus, sites[loc.tag], config.title, HANDOUTS_PER_TASK)]

@@ -267,13 +267,11 @@ def job_order(jobs: Sequence[AudioJob]) -> list[int]:
     overlaps that work with the audio of the next (all at once would leave it all for the end); the lightest
     locale's shortest jobs come last and keep every worker busy to the end.
     """
-    def size(i: int) -> int:
-        return sum(len(spec.sentences) for spec in jobs[i].clips)
-
+    sizes = [sum(len(spec.sentences) for spec in job.clips) for job in jobs]
     per_locale: dict[str, int] = {}
-    for i, job in enumerate(jobs):
-        per_locale[job.locale] = per_locale.get(job.locale, 0) + size(i)
-    return sorted(range(len(jobs)), key=lambda i: (-per_locale[jobs[i].locale], jobs[i].locale, -size(i), i))
+    for job, size in zip(jobs, sizes, strict=True):
+        per_locale[job.locale] = per_locale.get(job.locale, 0) + size
+    return sorted(range(len(jobs)), key=lambda i: (-per_locale[jobs[i].locale], jobs[i].locale, -sizes[i], i))
 
 
 def _run_pool(jobs: Sequence[AudioJob], workers: int, report: Callable[[AudioJob, AudioResult], None],
