@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from audio_build.audio.loudness import normalize
 from audio_build.speech.model import Clip
 
 SAMPLE_RATE = 22050
@@ -76,11 +77,7 @@ def assemble(pieces: Sequence[tuple[str, str, Clip, float, Sequence[str]]], rate
         chunks.append(b"\x00\x00" * silence)
         position += silence
     samples = np.frombuffer(b"".join(chunks), dtype="<i2").astype(np.float32) / 32768.0
-    if loudness is None:  # scipy: only builds that make audio import it
-        from audio_build.audio.loudness import normalize
-
-        loudness = normalize
-    return Assembled(loudness(samples, rate), rate, tuple(segments))
+    return Assembled((loudness or normalize)(samples, rate), rate, tuple(segments))
 
 
 def texts_with_ids(block_id: str, texts: Sequence[str]) -> list[tuple[str, str]]:

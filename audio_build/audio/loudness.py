@@ -1,7 +1,8 @@
 """Loudness per ITU-R BS.1770 and a true-peak limiter: speech at -16 LUFS that never clips.
 
-Loudness uses pyloudnorm's K-weighting filters with the gated blocks computed in one vectorized pass; the
-look-ahead limiter keeps the true peak (peaks between samples included) under the ceiling.
+Loudness uses pyloudnorm's K-weighting filters (designed here as pyloudnorm designs them) with the gated
+blocks computed in one vectorized pass; the look-ahead limiter keeps the true peak (peaks between samples
+included) under the ceiling. The filtering runs in scipy's compiled loops, reached through `filters`.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyloudnorm
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly, sosfilt
+
+from audio_build.audio.filters import minimum_filter1d, oversample_4x, sosfilt, uniform_filter1d
 
 TARGET_LUFS = -16.0
 # LAME (lameenc and ffmpeg's libmp3lame alike) comes out 0.43 LU quieter after decoding, at every quality
@@ -25,10 +25,33 @@ LIMITER_BLOCK = 32  # samples: the limiter works on a 1.5 ms envelope
 
 
 def _k_weighting(rate: int) -> np.ndarray:
-    """The BS.1770 K-weighting filter as second-order sections, from pyloudnorm's own filter design."""
+    """The BS.1770 K-weighting filter as second-order sections, designed as pyloudnorm's `Meter` designs it
+    (a +4 dB high shelf at 1500 Hz, then a high pass at 38 Hz), with the same operations in the same order
+    so the coefficients are bit for bit pyloudnorm's (pyloudnorm imports scipy.signal, 0.7 s, to offer them)."""
+    return np.vstack([_rbj_biquad(4.0, 1 / np.sqrt(2), 1500.0, rate, shelf=True),
+                      _rbj_biquad(0.0, 0.5, 38.0, rate, shelf=False)])
 
-    stages = pyloudnorm.Meter(rate)._filters.values()
-    return np.vstack([np.concatenate([stage.b, stage.a]) for stage in stages])
+
+def _rbj_biquad(gain_db: float, q: float, centre: float, rate: int, shelf: bool) -> np.ndarray:
+    """One stage from the RBJ Audio EQ Cookbook, high shelf or high pass, as [b0, b1, b2, a0, a1, a2] / a0."""
+    A = 10 ** (gain_db / 40.0)  # the cookbook names its variables so
+    w0 = 2.0 * np.pi * (centre / rate)
+    alpha = np.sin(w0) / (2.0 * q)
+    if shelf:
+        b0 = A * ((A + 1) + (A - 1) * np.cos(w0) + 2 * np.sqrt(A) * alpha)
+        b1 = -2 * A * ((A - 1) + (A + 1) * np.cos(w0))
+        b2 = A * ((A + 1) + (A - 1) * np.cos(w0) - 2 * np.sqrt(A) * alpha)
+        a0 = (A + 1) - (A - 1) * np.cos(w0) + 2 * np.sqrt(A) * alpha
+        a1 = 2 * ((A - 1) - (A + 1) * np.cos(w0))
+        a2 = (A + 1) - (A - 1) * np.cos(w0) - 2 * np.sqrt(A) * alpha
+    else:
+        b0 = (1 + np.cos(w0)) / 2
+        b1 = -(1 + np.cos(w0))
+        b2 = (1 + np.cos(w0)) / 2
+        a0 = 1 + alpha
+        a1 = -2 * np.cos(w0)
+        a2 = 1 - alpha
+    return np.concatenate([np.array([b0, b1, b2]) / a0, np.array([a0, a1, a2]) / a0])
 
 
 _K_CACHE: dict[int, np.ndarray] = {}
@@ -109,7 +132,7 @@ def peak_envelope(samples: np.ndarray, within_db: float = 12.0) -> np.ndarray:
     context = block // 2
     starts = (candidates + 1) * block - context
     windows = padded[starts[:, None] + np.arange(block + 2 * context)[None, :]]
-    oversampled = np.abs(resample_poly(windows, 4, 1, axis=1))[:, 4 * context: 4 * (context + block)]
+    oversampled = np.abs(oversample_4x(windows))[:, 4 * context: 4 * (context + block)]
     envelope[candidates] = np.maximum(envelope[candidates], oversampled.max(axis=1))
     return np.asarray(envelope)
 
@@ -125,8 +148,8 @@ def shape(samples: np.ndarray, needed: np.ndarray, rate: int) -> np.ndarray:
     rows_view = samples.reshape(-1, block)
     hold = max(2, int(0.020 * rate / block))
     smooth_width = max(1, min(hold, int(0.010 * rate / block)))
-    held = minimum_filter1d(needed, size=2 * hold + 1, mode="nearest")
-    gain_blocks = np.minimum(uniform_filter1d(held, size=smooth_width, mode="nearest"), needed)
+    held = minimum_filter1d(needed, 2 * hold + 1)
+    gain_blocks = np.minimum(uniform_filter1d(held, smooth_width), needed)
     following = np.append(gain_blocks[1:], gain_blocks[-1])
     rows = np.flatnonzero((gain_blocks < 1.0) | (following < 1.0))
     ramp = np.arange(block, dtype=np.float64) / block

@@ -11,6 +11,8 @@ import numpy as np
 import soundfile
 from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPUB, CTOCFlags
 
+from audio_build.audio.loudness import LIMITER_BLOCK, padded, peak_envelope, shape
+
 DECODED_PEAK_CEILING_DB = -1.2  # the decoded MP3's true peak stays under this (the limit is -1 dBTP)
 ENCODER_DELAY = 1105  # samples lameenc's MP3s decode late (576 encoder + 529 decoder), measured
 MP3_BITRATE = 64
@@ -48,9 +50,6 @@ def encode_peak_safe(samples: np.ndarray, rate: int) -> tuple[bytes, float]:
     dip there keeps every decoded peak under the limit without making the rest of the speech quieter.
     Returns the MP3 and how long it plays (decoded), which captions and ebooks must fit within.
     """
-    # scipy, imported only when audio is made
-    from audio_build.audio.loudness import LIMITER_BLOCK, padded, peak_envelope, shape
-
     ceiling = 10 ** (DECODED_PEAK_CEILING_DB / 20)
     current = padded(samples)
     mp3, played = b"", 0.0

@@ -17,6 +17,7 @@ from typing import Any
 
 from audio_build.audio.assemble import SAMPLE_RATE, Assembled, assemble
 from audio_build.audio.captions import sync_json, webvtt
+from audio_build.audio.loudness import normalize_once
 from audio_build.audio.mp3 import DRAFT_QUALITY, ENCODER_DELAY, Tags, encode_mp3, encode_peak_safe, tag_mp3
 from audio_build.cache import Cache, code_version
 from audio_build.errors import AudioBuildError, EngineError, EngineUnavailable
@@ -239,8 +240,6 @@ def _finish(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, ca
 
 
 def _finish_draft(job: AudioJob, cache: Cache, clips: list[Clip], synthesized: int, cached: int) -> AudioResult:
-    from audio_build.audio.loudness import normalize_once
-
     normalized = assemble(_pieces(job, clips), loudness=normalize_once)
     encoded = encode_mp3(normalized.samples, normalized.sample_rate, quality=DRAFT_QUALITY)
     played = (len(normalized.samples) + ENCODER_DELAY) / normalized.sample_rate

@@ -249,7 +249,7 @@ def run(jobs: Sequence[AudioJob], workers: int | None, executor: str = "local", 
         bar.close()
 
 
-# What every job imports (scipy for loudness, LAME, mutagen): the fork server loads it once for all workers.
+# What every job imports (numpy, LAME, soundfile, mutagen): the fork server loads it once for all workers.
 JOB_MODULES = ("audio_build.run.jobs", "audio_build.audio.loudness", "audio_build.audio.mp3")
 
 

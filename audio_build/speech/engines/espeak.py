@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
@@ -44,7 +45,10 @@ def sanitize(text: str) -> str:
 class EspeakEngine(ClosingEngine):
     name = "espeak"
     seconds_per_second = 0.01  # formant synthesis (0.001 measured, plus the fork per clip)
-    host_command: tuple[str, ...] = ("-m", "audio_build.speech.engines.espeak_host")  # run with this Python
+    # Run with this Python as a script, not with -m: importing the package on the way (numpy, the engine
+    # registry) tripled the helper's start, which every build and every worker waits for. -P keeps this
+    # folder off sys.path (its piper.py and kokoro.py would stand in for the packages of those names).
+    host_command: tuple[str, ...] = ("-P", str(Path(__file__).with_name("espeak_host.py")))
 
     def __init__(self, timeout: float = 60.0) -> None:
         self.timeout = timeout

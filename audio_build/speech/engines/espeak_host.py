@@ -1,4 +1,4 @@
-"""A lean helper process that owns libespeak-ng (run as `python -m audio_build.speech.engines.espeak_host`).
+"""A lean helper process that owns libespeak-ng (run as `python -P path/to/espeak_host.py`, outside the package).
 
 Why a separate process, and why fork per clip:
 - a crash or hang inside the C library kills one clip's child, never the build;
