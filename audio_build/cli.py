@@ -253,8 +253,7 @@ def build(project: str | None, locales: Sequence[str], engine: str | None, no_au
           strict: bool, executor: str, scheduler: str | None, out: str | None, quiet: bool, verbose: bool,
           wait: float) -> None:
     """Build pages, audio and downloads for every locale into the output folder (atomically)."""
-    from audio_build.run.build import BuildOptions, print_summary
-    from audio_build.run.build import build as run
+    from audio_build.run.options import BuildOptions, published_state, start_workers
     config = _load(project)
     if out:
         config = config.with_overrides(output_dir=Path(out).resolve())
@@ -262,7 +261,12 @@ def build(project: str | None, locales: Sequence[str], engine: str | None, no_au
                            strict=strict or config.strict, locales=locales, executor=executor,
                            scheduler=scheduler, progress=False if quiet else None)
     with project_lock(config.root, wait=wait):
-        summary = run(config, options)
+        published = published_state(config, options)
+        if not published.up_to_date:
+            start_workers(options)  # the workers' imports, while this process imports the stages
+        from audio_build.run.build import build as run
+        from audio_build.run.build import print_summary
+        summary = run(config, options, published)
     if not quiet:
         shown = summary.warnings if verbose else summary.warnings[:20]
         for warning in shown:
@@ -300,8 +304,9 @@ def serve(project: str | None, host: str, port: int, no_audio: bool, no_watch: b
     import threading
     from dataclasses import replace
 
-    from audio_build.run.build import BuildOptions, BuildSummary, print_summary
+    from audio_build.run.build import BuildSummary, print_summary
     from audio_build.run.build import build as run
+    from audio_build.run.options import BuildOptions
     from audio_build.run.preview import Previewer
     from audio_build.run.serve import address_of, make_server, watch, watched_state
 

@@ -243,6 +243,31 @@ def test_jobs_run_locale_by_locale_the_heaviest_first_and_longest_first_within(r
         assert [size(i) for i in group] == sorted((size(i) for i in group), reverse=True)
 
 
+def test_side_work_starts_before_the_jobs_and_an_error_cancels_what_has_not_started(tmp_path: Path) -> None:
+    """The handouts need no audio plan: the pool is at work on them as soon as it exists (the build plans
+    meanwhile); a failure while planning does not leave the rest of the side work running."""
+    import time
+
+    from audio_build.run import narration
+
+    marks = [tmp_path / f"mark-{i}" for i in range(3)]
+    with narration.pool_with_side_work(2, [(Path.touch, mark) for mark in marks]) as pool:
+        assert pool is not None
+        deadline = time.monotonic() + 60
+        while not all(mark.exists() for mark in marks) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert all(mark.exists() for mark in marks)  # done before any job was given to the pool
+    with narration.pool_with_side_work(2, []) as pool:
+        assert pool is None  # no side work: the jobs decide whether a pool is worth starting
+
+    late = [tmp_path / f"late-{i}" for i in range(20)]
+    with pytest.raises(RuntimeError), narration.pool_with_side_work(1, [(time.sleep, 1.0)] + [
+            (Path.touch, mark) for mark in late]):
+        raise RuntimeError("planning failed")
+    # at most the task or two already handed to the worker's queue ran; without the cancel, all 20 would
+    assert sum(mark.exists() for mark in late) <= 2
+
+
 def test_jobs_1_and_2_give_identical_outputs(spanish_project: Project, tmp_path: Path) -> None:
     manifests = []
     for jobs in ("1", "2"):

@@ -6,11 +6,10 @@ downloads -> manifest. Each stage lives in its own module; this one only wires t
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -32,33 +31,14 @@ from audio_build.publish.downloads import (
     locale_downloads,
     make_handout_batches,
 )
-from audio_build.publish.output import Output, current_generation, publish, read_manifest
+from audio_build.publish.output import Output, current_generation, publish
 from audio_build.publish.pages import SiteRenderer, static_files
 from audio_build.publish.site import AudioOutput, LocaleSite
 from audio_build.run import narration
-from audio_build.run.fingerprint import input_fingerprint
 from audio_build.run.jobs import PRONUNCIATION, AudioJob, AudioResult, close_engines
+from audio_build.run.options import BuildOptions, PublishedState, published_state, start_workers
 from audio_build.speech.lexicon import lexicon_path, read_lexicon
 from audio_build.workers import map_in_processes, map_with_context
-
-
-@dataclass
-class BuildOptions:
-    audio: bool = True
-    engine: str | None = None  # overrides every locale's engine
-    jobs: int | None = None
-    strict: bool = False
-    locales: Sequence[str] = ()
-    executor: str = "local"
-    scheduler: str | None = None
-    progress: bool | None = None  # None: only when stderr is a terminal
-    keep_engines: bool = False  # `serve`: engines stay loaded for the next preview
-    force: bool = False  # build even when the inputs are those of the published site (`serve` needs its model)
-
-    @property
-    def local_pool(self) -> bool:
-        """Whether the jobs run in a process pool on this machine (more than one process, not on Dask)."""
-        return self.executor == "local" and (self.jobs or os.cpu_count() or 1) > 1
 
 
 @dataclass
@@ -86,25 +66,24 @@ class BuildSummary:
 
 # -------------------------------------------------------------------------------------------- build
 
-def build(config: Config, options: BuildOptions) -> BuildSummary:
+def build(config: Config, options: BuildOptions, published: PublishedState | None = None) -> BuildSummary:
+    """`published`: the state `published_state` read (the CLI reads it before importing this module)."""
     started = time.perf_counter()
     summary = BuildSummary()
-    fingerprint = input_fingerprint(config, {"audio": options.audio, "engine": options.engine,
-                                             "strict": options.strict, "locales": sorted(options.locales)})
-    manifest = read_manifest(config.output_dir)
-    if not options.force and manifest.get("inputs", {}).get("fingerprint") == fingerprint:
+    published = published or published_state(config, options)
+    manifest = published.manifest
+    if not options.force and published.up_to_date:
         summary.nothing_to_do = True
         summary.outputs = len(manifest.get("outputs", {}))
         summary.kept = summary.outputs
         summary.seconds = time.perf_counter() - started
         return summary
 
-    if options.audio and options.local_pool:
-        narration.start_workers()
+    start_workers(options)
     sweep_temp_files(config.cache_dir)  # temp files a killed build left behind are never read
     outputs = _produce(config, options, summary, manifest)
     # A build that left a locale out is not the build of these inputs: the next run tries (and reports) again.
-    result = publish(config.output_dir, outputs, {"fingerprint": None if summary.broken else fingerprint})
+    result = publish(config.output_dir, outputs, {"fingerprint": None if summary.broken else published.fingerprint})
     summary.outputs = len(outputs)
     summary.written = result.written
     summary.kept = result.kept
@@ -245,7 +224,17 @@ LocaleBuilt = tuple[dict[str, bytes], dict[str, Output]]  # one locale's pages, 
 def _narrate(config: Config, options: BuildOptions, corpus: Corpus, renderer: SiteRenderer,
              building: list[LocaleConfig], sites: dict[str, LocaleSite], summary: BuildSummary) -> dict[str, LocaleBuilt]:
     """Run the audio jobs; as soon as a locale's audio is done, make its downloads and pages (in a thread
-    when building in parallel, so EPUBs, bundles and pages overlap with the audio of other locales)."""
+    when building in parallel, so EPUBs, bundles and pages overlap with the audio of other locales).
+
+    The handouts need no audio: in a local pool, the first worker starts on them while the audio is planned.
+    """
+    with narration.pool_with_side_work(options.jobs, _handout_work(config, corpus, building, sites, options)) as pool:
+        return _narrate_on(pool, config, options, corpus, renderer, building, sites, summary)
+
+
+def _narrate_on(pool: ProcessPoolExecutor | None, config: Config, options: BuildOptions, corpus: Corpus,
+                renderer: SiteRenderer, building: list[LocaleConfig], sites: dict[str, LocaleSite],
+                summary: BuildSummary) -> dict[str, LocaleBuilt]:
     plan = narration.plan(config, building, {loc.tag: sites[loc.tag].docs for loc in building}, options.engine,
                           title=lambda tag: str(sites[tag].ui.pgettext("site title", config.title)))
     narration.check_strict(plan, options.strict)
@@ -301,7 +290,7 @@ def _narrate(config: Config, options: BuildOptions, corpus: Corpus, renderer: Si
             locale_ready(tag)  # no voice: its pages need no audio to wait for
     try:
         narration.run(plan.jobs, options.jobs, options.executor, options.scheduler, options.progress,
-                      on_result=on_result, side_work=_handout_work(config, corpus, building, sites, options))
+                      on_result=on_result, pool=pool)
         for tag, future in finishing.items():
             built[tag] = future.result()
     finally:

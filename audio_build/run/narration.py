@@ -11,8 +11,8 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import as_completed
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,11 +35,12 @@ from audio_build.run.jobs import (
     engine_for,
     run_job,
 )
+from audio_build.run.options import JOB_MODULES
 from audio_build.speech.engines import Engine, EngineSettings, SpeaksSentences
 from audio_build.speech.lexicon import Lexicon, lexicon_path, read_lexicon
 from audio_build.speech.model import Voice
 from audio_build.speech.script import Utterance, script, term_guide
-from audio_build.workers import process_pool, start_fork_server
+from audio_build.workers import process_pool
 
 
 @dataclass
@@ -216,11 +217,11 @@ class Progress:
 def run(jobs: Sequence[AudioJob], workers: int | None, executor: str = "local", scheduler: str | None = None,
         progress: bool | None = None,
         on_result: Callable[[AudioJob, AudioResult], None] | None = None,
-        side_work: Sequence[tuple[Callable[[Any], object], Any]] = ()) -> list[AudioResult]:
+        pool: ProcessPoolExecutor | None = None) -> list[AudioResult]:
     """Run every job; `on_result` hears about each as it finishes; results come back in job order.
 
-    `side_work` (function, argument) pairs run first on the same workers (the handouts, which need no audio):
-    they fill the cache for later stages, and their results are dropped. A Dask build leaves them to the caller.
+    `pool`: a local pool already at work (`pool_with_side_work`); without one, the jobs run on Dask, in a
+    pool of their own, or in this process (one worker, or a single job).
     """
     bar = Progress(len(jobs), sum(len(j.clips) for j in jobs), progress)
 
@@ -230,33 +231,48 @@ def run(jobs: Sequence[AudioJob], workers: int | None, executor: str = "local", 
             on_result(job, result)
 
     try:
+        if pool is not None:
+            return _run_on(pool, jobs, report)
         if executor == "dask":
             from audio_build.run.distributed import run_on_dask
             return run_on_dask(jobs, scheduler, workers, report)
         count = workers or os.cpu_count() or 1
-        if count <= 1 or len(jobs) + len(side_work) <= 1:
-            for function, argument in side_work:
-                with contextlib.suppress(AudioBuildError):  # the stage that needs its files says why
-                    function(argument)
+        if count <= 1 or len(jobs) <= 1:
             results = []
             for job in jobs:
                 result = run_job(job)
                 report(job, result)
                 results.append(result)
             return results
-        return _run_pool(jobs, min(count, len(jobs) + len(side_work)), report, side_work)
+        with _worker_pool(min(count, len(jobs))) as own_pool:
+            return _run_on(own_pool, jobs, report)
     finally:
         bar.close()
 
 
-# What every job imports (numpy, LAME, soundfile, mutagen): the fork server loads it once for all workers.
-JOB_MODULES = ("audio_build.run.jobs", "audio_build.audio.loudness", "audio_build.audio.mp3")
+def _worker_pool(workers: int) -> ProcessPoolExecutor:
+    return process_pool(workers, "forkserver", preload=JOB_MODULES)
 
 
-def start_workers() -> None:
-    """Have the workers' fork server load what every job needs while the build still reads its inputs and
-    plans (a running one is kept, as `serve`'s is between builds)."""
-    start_fork_server(JOB_MODULES)
+@contextlib.contextmanager
+def pool_with_side_work(workers: int | None,
+                        side_work: Sequence[tuple[Callable[[Any], object], Any]]) -> Iterator[ProcessPoolExecutor | None]:
+    """A local worker pool already making `side_work` (function, argument pairs: the handouts, which need no
+    audio), started before the audio is planned so the first worker is busy while this process plans;
+    None when there is no side work. Its results are dropped: the stage that needs the files makes any
+    that failed again and says why. Leaving early (an error) cancels what has not started."""
+    if not side_work:
+        yield None
+        return
+    pool = _worker_pool(workers or os.cpu_count() or 1)  # workers start as tasks come (forkserver)
+    try:
+        for function, argument in side_work:
+            pool.submit(function, argument)
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def job_order(jobs: Sequence[AudioJob]) -> list[int]:
@@ -274,26 +290,19 @@ def job_order(jobs: Sequence[AudioJob]) -> list[int]:
     return sorted(range(len(jobs)), key=lambda i: (-per_locale[jobs[i].locale], jobs[i].locale, -sizes[i], i))
 
 
-def _run_pool(jobs: Sequence[AudioJob], workers: int, report: Callable[[AudioJob, AudioResult], None],
-              side_work: Sequence[tuple[Callable[[Any], object], Any]] = ()) -> list[AudioResult]:
-
-
+def _run_on(pool: ProcessPoolExecutor, jobs: Sequence[AudioJob],
+            report: Callable[[AudioJob, AudioResult], None]) -> list[AudioResult]:
     ordered: list[AudioResult | None] = [None] * len(jobs)
-    order = job_order(jobs)
-    with process_pool(workers, "forkserver", preload=JOB_MODULES) as pool:
-        # Side work's failures are not reported here: the stage that needs its files makes them again and says why.
-        for function, argument in side_work:
-            pool.submit(function, argument)
-        futures = {pool.submit(run_job, jobs[i]): i for i in order}
-        for future in as_completed(futures):
-            index = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # noqa: BLE001 - a dead worker fails its job, not the build's other work
-                job = jobs[index]
-                result = AudioResult(job.name, job.locale, error=f"{job.source}: {job.locale}: worker failed: {exc}")
-            ordered[index] = result
-            report(jobs[index], result)
+    futures = {pool.submit(run_job, jobs[i]): i for i in job_order(jobs)}
+    for future in as_completed(futures):
+        index = futures[future]
+        try:
+            result = future.result()
+        except Exception as exc:  # noqa: BLE001 - a dead worker fails its job, not the build's other work
+            job = jobs[index]
+            result = AudioResult(job.name, job.locale, error=f"{job.source}: {job.locale}: worker failed: {exc}")
+        ordered[index] = result
+        report(jobs[index], result)
     return [r for r in ordered if r is not None]
 
 
