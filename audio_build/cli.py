@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -253,7 +254,7 @@ def build(project: str | None, locales: Sequence[str], engine: str | None, no_au
           strict: bool, executor: str, scheduler: str | None, out: str | None, quiet: bool, verbose: bool,
           wait: float) -> None:
     """Build pages, audio and downloads for every locale into the output folder (atomically)."""
-    from audio_build.run.options import BuildOptions, published_state, start_workers
+    from audio_build.run.options import BuildOptions, published_state, start_workers, up_to_date_message
     config = _load(project)
     if out:
         config = config.with_overrides(output_dir=Path(out).resolve())
@@ -261,9 +262,13 @@ def build(project: str | None, locales: Sequence[str], engine: str | None, no_au
                            strict=strict or config.strict, locales=locales, executor=executor,
                            scheduler=scheduler, progress=False if quiet else None)
     with project_lock(config.root, wait=wait):
+        started = time.perf_counter()
         published = published_state(config, options)
-        if not published.up_to_date:
-            start_workers(options)  # the workers' imports, while this process imports the stages
+        if published.up_to_date:  # answered without importing the stages
+            if not quiet:
+                click.echo(up_to_date_message(published.outputs, time.perf_counter() - started), err=True)
+            return
+        start_workers(options)  # the workers' imports, while this process imports the stages
         from audio_build.run.build import build as run
         from audio_build.run.build import print_summary
         summary = run(config, options, published)

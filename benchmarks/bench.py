@@ -47,6 +47,7 @@ CLI = BIN / "audio-build"
 PYTHON = BIN / "python"
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+SCALING_REPEAT_UNDER = 90.0  # seconds: scaling builds shorter than this are timed three times (median)
 SECTIONS = ("floor", "cold", "espeak", "phases", "noop", "edit", "preview", "scaling", "text", "pages")
 
 sys.path.insert(0, str(HERE))
@@ -648,7 +649,16 @@ class Bench:
             generated = corpus.generate(root, size, ["es"], seed=self.args.seed, cli=CLI)
             log(f"scaling: building {size} articles with -j2")
             result = run([CLI, "build", "-j", "2"], cwd=root)
+            walls = [result.wall]
+            # A build of a few seconds moves by a tenth of a second from run to run on a shared machine:
+            # short ones are built cold twice more and the median kept (a 400-article build once).
+            while result.wall < SCALING_REPEAT_UNDER and len(walls) < 3:
+                fresh_output(root)
+                walls.append(run([CLI, "build", "-j", "2"], cwd=root).wall)
+                log(f"  again: {walls[-1]:.1f} s")
+            result.wall = median(walls)
             rows.append({"articles": size, "terms": generated.terms, "generate_seconds": generated.seconds,
+                         "walls": walls,
                          "seconds": result.wall, "cpu": result.cpu, "per_article": result.wall / size,
                          "cpu_per_article": result.cpu / size, "peak_rss_sum": result.peak_rss_sum,
                          "peak_rss_single": result.peak_rss_single, "peak_processes": result.peak_processes,

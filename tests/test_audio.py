@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
 import re
 import subprocess
 from html.parser import HTMLParser
@@ -22,7 +23,7 @@ from audio_build.config import load_config
 from audio_build.speech.engines.espeak import EspeakEngine
 from audio_build.speech.lexicon import apply, lexicon_path, read_lexicon
 from audio_build.speech.model import Voice
-from tests.conftest import REPO, SPANISH, Project, translate
+from tests.conftest import BIN, REPO, SPANISH, Project, translate
 from tests.helpers import lexicon_without, parse_vtt
 
 pytestmark = pytest.mark.slow
@@ -206,8 +207,12 @@ def test_rebuild_with_nothing_changed_synthesizes_nothing_and_rewrites_nothing(s
     assert "clips:" in first.stderr
     site = spanish_project.site
     before = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in site.rglob("*") if p.is_file()}
-    again = spanish_project.run("build")
+    # answered before the stages are imported: an up-to-date build costs its fingerprint, not the pipeline
+    again = subprocess.run([str(BIN / "audio-build"), "build"], cwd=spanish_project.root, capture_output=True,
+                           text=True, check=True, env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"})
     assert "nothing to do" in again.stderr
+    assert re.search(r"\|\s+audio_build\.run\.fingerprint$", again.stderr, re.MULTILINE), again.stderr[-500:]
+    assert "audio_build.run.build" not in again.stderr
     assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in site.rglob("*") if p.is_file()} == before
     # one changed message: one clip, only the outputs that hold it are rewritten
     translate(spanish_project, "es", {"You sit in a chair.": "Usted se sienta en una silla cómoda."})

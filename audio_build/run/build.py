@@ -36,7 +36,13 @@ from audio_build.publish.pages import SiteRenderer, static_files
 from audio_build.publish.site import AudioOutput, LocaleSite
 from audio_build.run import narration
 from audio_build.run.jobs import PRONUNCIATION, AudioJob, AudioResult, close_engines
-from audio_build.run.options import BuildOptions, PublishedState, published_state, start_workers
+from audio_build.run.options import (
+    BuildOptions,
+    PublishedState,
+    published_state,
+    start_workers,
+    up_to_date_message,
+)
 from audio_build.speech.lexicon import lexicon_path, read_lexicon
 from audio_build.workers import map_in_processes, map_with_context
 
@@ -74,7 +80,7 @@ def build(config: Config, options: BuildOptions, published: PublishedState | Non
     manifest = published.manifest
     if not options.force and published.up_to_date:
         summary.nothing_to_do = True
-        summary.outputs = len(manifest.get("outputs", {}))
+        summary.outputs = published.outputs
         summary.kept = summary.outputs
         summary.seconds = time.perf_counter() - started
         return summary
@@ -354,7 +360,7 @@ class LocaleAudio:
 def print_summary(summary: BuildSummary, stream: Any = None) -> None:
     stream = stream or sys.stderr  # looked up at call time: Click's test runner swaps it
     if summary.nothing_to_do:
-        print(f"nothing to do: {summary.outputs} outputs are up to date ({summary.seconds:.2f} s)", file=stream)
+        print(up_to_date_message(summary.outputs, summary.seconds), file=stream)
         return
     minutes = summary.audio_seconds / 60
     print(f"built {len(summary.locales)} locales, {summary.pages} pages, {summary.outputs} files "

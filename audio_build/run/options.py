@@ -48,6 +48,14 @@ class PublishedState:
     def up_to_date(self) -> bool:
         return bool(self.manifest.get("inputs", {}).get("fingerprint") == self.fingerprint)
 
+    @property
+    def outputs(self) -> int:
+        return len(self.manifest.get("outputs", {}))
+
+
+def up_to_date_message(outputs: int, seconds: float) -> str:
+    return f"nothing to do: {outputs} outputs are up to date ({seconds:.2f} s)"
+
 
 def published_state(config: Config, options: BuildOptions) -> PublishedState:
     fingerprint = input_fingerprint(config, {"audio": options.audio, "engine": options.engine,
