@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from audio_build.run.serve import watch, watched_state
 from tests.conftest import Project
@@ -124,3 +127,15 @@ def test_a_one_locale_build_is_not_stopped_by_another_locales_broken_catalog(spa
     assert "Français" in (spanish_project.site / "index.html").read_text()
     failed = spanish_project.cli("build", "--no-audio", expect=1)  # a full build reports it, FILE:LINE
     assert "locales/fr/LC_MESSAGES/blood-tests.po:" in failed.output
+
+
+def test_the_cli_keeps_numpys_large_arrays_off_huge_pages_for_itself_and_its_workers(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read by numpy when it is first imported: the command sets it before any stage imports numpy, and its
+    workers and helpers inherit it (huge pages made each job's first touch of its arrays slow and erratic)."""
+    monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    project.cli("check", expect=None)
+    assert os.environ.get("NUMPY_MADVISE_HUGEPAGE") == "0"
+    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")  # a user's own choice is kept
+    project.cli("check", expect=None)
+    assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "1"
