@@ -8,6 +8,7 @@ import math
 import os
 import re
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -256,14 +257,14 @@ def test_side_work_starts_before_the_jobs_and_an_error_cancels_what_has_not_star
     from audio_build.run import narration
 
     marks = [tmp_path / f"mark-{i}" for i in range(3)]
-    with narration.pool_with_side_work(2, [(Path.touch, mark) for mark in marks]) as pool:
-        assert pool is not None
+    with narration.pool_with_side_work(2, [(Path.touch, mark) for mark in marks]) as side:
+        assert side.pool is not None and len(side.futures) == len(marks)
         deadline = time.monotonic() + 60
         while not all(mark.exists() for mark in marks) and time.monotonic() < deadline:
             time.sleep(0.02)
         assert all(mark.exists() for mark in marks)  # done before any job was given to the pool
-    with narration.pool_with_side_work(2, []) as pool:
-        assert pool is None  # no side work: the jobs decide whether a pool is worth starting
+    with narration.pool_with_side_work(2, []) as side:
+        assert side.pool is None and not side.futures  # no side work: the jobs decide whether a pool is worth starting
 
     late = [tmp_path / f"late-{i}" for i in range(20)]
     with pytest.raises(RuntimeError), narration.pool_with_side_work(1, [(time.sleep, 1.0)] + [
@@ -271,6 +272,26 @@ def test_side_work_starts_before_the_jobs_and_an_error_cancels_what_has_not_star
         raise RuntimeError("planning failed")
     # at most the task or two already handed to the worker's queue ran; without the cancel, all 20 would
     assert sum(mark.exists() for mark in late) <= 2
+
+
+def test_a_locale_s_downloads_wait_for_its_handouts_instead_of_rendering_them_twice(spanish_project: Project) -> None:
+    """In a small build a locale's audio can be done before the worker has printed its handouts: its downloads
+    then wait for that task. Rendering them again in the build's own process would double the PDF work and load
+    WeasyPrint a second time (a quarter of a small build's CPU)."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from audio_build.config import load_config\n"
+        "from audio_build.run.build import BuildOptions, build\n"
+        "summary = build(load_config(Path(sys.argv[1]) / 'audio-build.toml'), BuildOptions(jobs=2, progress=False))\n"
+        "print(sorted(summary.locales), 'weasyprint' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(spanish_project.root)], capture_output=True, text=True,
+                          timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["['en',", "'es']", "False"], proc.stdout + proc.stderr
+    site = spanish_project.site
+    for tag in ("en", "es"):
+        assert len(list((site / tag).rglob("*.pdf"))) == 4  # article and term, standard and large print
 
 
 def test_jobs_1_and_2_give_identical_outputs(spanish_project: Project, tmp_path: Path) -> None:

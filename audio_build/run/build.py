@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -232,15 +232,19 @@ def _narrate(config: Config, options: BuildOptions, corpus: Corpus, renderer: Si
     """Run the audio jobs; as soon as a locale's audio is done, make its downloads and pages (in a thread
     when building in parallel, so EPUBs, bundles and pages overlap with the audio of other locales).
 
-    The handouts need no audio: in a local pool, the first worker starts on them while the audio is planned.
+    The handouts need no audio: in a local pool, the first worker starts on them while the audio is planned,
+    and a locale's downloads wait for its handout tasks rather than render the same PDFs a second time.
     """
-    with narration.pool_with_side_work(options.jobs, _handout_work(config, corpus, building, sites, options)) as pool:
-        return _narrate_on(pool, config, options, corpus, renderer, building, sites, summary)
+    work = _handout_work(config, corpus, building, sites, options)
+    with narration.pool_with_side_work(options.jobs, work) as side:
+        handouts = {loc.tag: [future for (_, task), future in zip(work, side.futures, strict=True)
+                              if any(batch.site.info.tag == loc.tag for batch in task)] for loc in building}
+        return _narrate_on(side.pool, config, options, corpus, renderer, building, sites, summary, handouts)
 
 
 def _narrate_on(pool: ProcessPoolExecutor | None, config: Config, options: BuildOptions, corpus: Corpus,
                 renderer: SiteRenderer, building: list[LocaleConfig], sites: dict[str, LocaleSite],
-                summary: BuildSummary) -> dict[str, LocaleBuilt]:
+                summary: BuildSummary, handouts: Mapping[str, Sequence[Future[object]]]) -> dict[str, LocaleBuilt]:
     plan = narration.plan(config, building, {loc.tag: sites[loc.tag].docs for loc in building}, options.engine,
                           title=lambda tag: str(sites[tag].ui.pgettext("site title", config.title)))
     narration.check_strict(plan, options.strict)
@@ -255,6 +259,7 @@ def _narrate_on(pool: ProcessPoolExecutor | None, config: Config, options: Build
 
     def finish(site: LocaleSite, audio_files: dict[str, Output]) -> LocaleBuilt:
         """Downloads and pages of one locale: they depend on no other locale, so they can run early."""
+        wait(handouts.get(site.info.tag, ()))  # a task that failed is made again (and its error said) below
         downloads = locale_downloads(config, corpus, site, audio_files, config.title)
         final = replace(site, downloads=downloads.per_doc, locale_downloads=downloads.for_locale)
         summary.sites[site.info.tag] = final

@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -254,21 +254,28 @@ def _worker_pool(workers: int) -> ProcessPoolExecutor:
     return process_pool(workers, "forkserver", preload=JOB_MODULES)
 
 
+@dataclass
+class SideWork:
+    """A local worker pool already making the side work, and one future per task (in the order given)."""
+
+    pool: ProcessPoolExecutor | None = None
+    futures: list[Future[object]] = field(default_factory=list)
+
+
 @contextlib.contextmanager
 def pool_with_side_work(workers: int | None,
-                        side_work: Sequence[tuple[Callable[[Any], object], Any]]) -> Iterator[ProcessPoolExecutor | None]:
+                        side_work: Sequence[tuple[Callable[[Any], object], Any]]) -> Iterator[SideWork]:
     """A local worker pool already making `side_work` (function, argument pairs: the handouts, which need no
-    audio), started before the audio is planned so the first worker is busy while this process plans;
-    None when there is no side work. Its results are dropped: the stage that needs the files makes any
-    that failed again and says why. Leaving early (an error) cancels what has not started."""
+    audio), started before the audio is planned so the first worker is busy while this process plans; no
+    pool when there is no side work. A task's future says when it ended: a stage that needs its files waits
+    for it instead of making them a second time, and makes again (and reports) only what failed. Leaving
+    early (an error) cancels what has not started."""
     if not side_work:
-        yield None
+        yield SideWork()
         return
     pool = _worker_pool(workers or os.cpu_count() or 1)  # workers start as tasks come (forkserver)
     try:
-        for function, argument in side_work:
-            pool.submit(function, argument)
-        yield pool
+        yield SideWork(pool, [pool.submit(function, argument) for function, argument in side_work])
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
