@@ -27,9 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CLI = REPO / ".venv" / "bin" / "audio-build"
-# One term per 10 articles: the scaling sizes (10 / 100 / 400) are multiples, so each has the same glossary per
-# article (at one per 20, the 10-article project rounded up to a term per 10 and had twice the others' share).
-ARTICLES_PER_TERM = 10
+ARTICLES_PER_TERM = 20
 
 # ----------------------------------------------------------------------------------------- vocabulary
 
