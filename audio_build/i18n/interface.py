@@ -110,6 +110,11 @@ class Interface:
         self.dir = direction(lang)
         self._source_dir = direction(source_lang)
 
+    def translations(self) -> list[tuple[tuple[str, str | None], str]]:
+        """Every translation this interface may show, in a stable order: what books and handouts made with it
+        depend on (part of their cache keys)."""
+        return sorted(self._strings.items())
+
     def _lookup(self, msgid: str, context: str | None) -> UiText:
         key = (msgid, context)
         if key not in self._checked:  # each string is checked once per locale, not once per page

@@ -136,7 +136,7 @@ def locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, audio_fil
 
 def ui_state(site: LocaleSite) -> list[tuple[tuple[str, str | None], str]]:
     """The interface words a locale's books and handouts show: part of their cache keys."""
-    return sorted(site.ui._strings.items())
+    return site.ui.translations()
 
 
 def _handouts(config: Config, corpus: Corpus, site: LocaleSite, title: str) -> dict[str, Output]:
