@@ -47,7 +47,6 @@ CLI = BIN / "audio-build"
 PYTHON = BIN / "python"
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-SCALING_REPEAT_UNDER = 90.0  # seconds: scaling builds shorter than this are timed three times (median)
 SECTIONS = ("floor", "cold", "espeak", "phases", "noop", "edit", "preview", "scaling", "text", "pages")
 
 sys.path.insert(0, str(HERE))
@@ -304,6 +303,13 @@ def fresh_output(project: Path) -> None:
             path.unlink()
         elif path.is_dir():
             shutil.rmtree(path)
+
+
+def _scaling_runs(first_wall: list[float]) -> int:
+    """How many times a scaling build is timed, from its first build's wall seconds (none yet: at least once)."""
+    if not first_wall:
+        return 1
+    return 5 if first_wall[0] < 30 else 3 if first_wall[0] < 90 else 1
 
 
 # ----------------------------------------------------------------------------------------------- floor
@@ -640,31 +646,44 @@ class Bench:
 
     # -- 6: scaling -----------------------------------------------------------------------------------
     def scaling(self) -> None:
-        rows = []
+        projects = {}
         for size in self.args.sizes:
             root = self.work / f"scale-{size}"
             if root.exists():
                 shutil.rmtree(root)
             log(f"scaling: generating {size} articles x (en, es)")
-            generated = corpus.generate(root, size, ["es"], seed=self.args.seed, cli=CLI)
-            log(f"scaling: building {size} articles with -j2")
-            result = run([CLI, "build", "-j", "2"], cwd=root)
-            walls = [result.wall]
-            # A build of a few seconds moves by a tenth of a second from run to run on a shared machine:
-            # short ones are built cold twice more and the median kept (a 400-article build once).
-            while result.wall < SCALING_REPEAT_UNDER and len(walls) < 3:
+            projects[size] = (root, corpus.generate(root, size, ["es"], seed=self.args.seed, cli=CLI))
+        # A build of a few seconds moves by a tenth of a second from run to run, and this shared machine's speed
+        # drifts by several per cent over minutes: short builds are timed again (5 times under 30 s, 3 under
+        # 90 s; the median kept), in rounds over every size, so each size's builds span the same stretch of time
+        # instead of one size being timed while the machine is fast and the next while it is slow.
+        first_build: dict[int, Any] = {}
+        walls: dict[int, list[float]] = {size: [] for size in self.args.sizes}
+        for round_ in range(5):
+            for size in self.args.sizes:
+                if round_ >= _scaling_runs(walls[size][:1]):
+                    continue
+                root = projects[size][0]
                 fresh_output(root)
-                walls.append(run([CLI, "build", "-j", "2"], cwd=root).wall)
-                log(f"  again: {walls[-1]:.1f} s")
-            wall = median(walls)  # CPU, RSS and the summary below are the first build's
+                log(f"scaling: building {size} articles with -j2" + (f" (again, round {round_ + 1})" if round_ else ""))
+                result = run([CLI, "build", "-j", "2"], cwd=root)
+                first_build.setdefault(size, result)
+                walls[size].append(result.wall)
+                log(f"  {result.wall:.1f} s")
+        rows = []
+        for size in self.args.sizes:
+            root, generated = projects[size]
+            result = first_build[size]  # CPU, RSS and the summary are the first build's
+            wall = median(walls[size])
             rows.append({"articles": size, "terms": generated.terms, "generate_seconds": generated.seconds,
-                         "walls": walls,
+                         "walls": walls[size],
                          "seconds": wall, "cpu": result.cpu, "per_article": wall / size,
                          "cpu_per_article": result.cpu / size, "peak_rss_sum": result.peak_rss_sum,
                          "peak_rss_single": result.peak_rss_single, "peak_processes": result.peak_processes,
                          "summary": result.summary, "load_before": result.load_before})
-            log(f"  {wall:.1f} s ({wall / size:.2f} s/article), CPU {result.cpu:.1f} s (first build), "
-                f"peak RSS sum {result.peak_rss_sum / 2**20:.0f} MiB, {result.summary}")
+            log(f"scaling {size}: {wall:.1f} s median of {len(walls[size])} ({wall / size:.2f} s/article), "
+                f"CPU {result.cpu:.1f} s (first build), peak RSS sum {result.peak_rss_sum / 2**20:.0f} MiB, "
+                f"{result.summary}")
             shutil.rmtree(root / ".audio-build-cache", ignore_errors=True)
         per = [r["per_article"] for r in rows]
         first, last = rows[0], rows[-1]
