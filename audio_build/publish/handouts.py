@@ -165,11 +165,12 @@ class HandoutRenderer:
         from weasyprint import CSS, HTML  # half a second to import: only builds that print handouts pay it
         from weasyprint.text.fonts import FontConfiguration
 
-        if self._fonts is None:
+        if self._sheet is None:
             # Left out, WeasyPrint makes a new one for every PDF: a fifth of a handout's time (12 of 60 ms).
-            self._fonts = FontConfiguration()
+            fonts = FontConfiguration()
             # Parsed once per locale instead of from each document's <style> (3 ms of a handout's 58; the same bytes).
-            self._sheet = CSS(string=self.css, font_config=self._fonts)
+            self._sheet = CSS(string=self.css, font_config=fonts)
+            self._fonts = fonts
         with _lang_on_passages():
             data: bytes = HTML(string=html).write_pdf(stylesheets=[self._sheet], pdf_variant="pdf/ua-1",
                                                       pdf_identifier=identifier.encode(), uncompressed_pdf=False,
