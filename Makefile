@@ -72,7 +72,7 @@ test: test-tools bytecode
 lint: $(VENV)/.test-installed
 	$(BIN)/pip install --quiet ruff==0.17.5 mypy==2.4.1 vulture==2.16
 	$(BIN)/ruff check audio_build tests benchmarks
-	$(BIN)/mypy audio_build
+	$(BIN)/mypy audio_build benchmarks
 	$(BIN)/vulture audio_build --min-confidence 80
 
 # ASR_SAMPLE=20 scores the first 20 sentences of each document instead of every sentence (about 4x faster).

@@ -213,6 +213,11 @@ def run(command: Sequence[str | Path], cwd: Path, *, check: bool = True, env: di
     return result
 
 
+def _seen(runs: Sequence[dict[str, float | None]], key: str) -> list[float]:
+    """A figure of every run that reached it (a preview that timed out has None)."""
+    return [value for run in runs if (value := run[key]) is not None]
+
+
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -831,11 +836,10 @@ def preview_loop(project: Path, runs: int) -> dict[str, Any]:
                 log(f"  preview {label}: page {page_at} s, audio {audio_at} s, in the locale's own voice "
                     f"{own_voice_at} s, full build done {full:.1f} s")
             out["cases"][label] = {"runs": timings,
-                                   "page_median": median([t["page"] for t in timings if t["page"] is not None]),
-                                   "audio_median": median([t["audio"] for t in timings if t["audio"] is not None]),
-                                   "own_voice_median": median([t["own_voice"] for t in timings
-                                                               if t["own_voice"] is not None]),
-                                   "full_median": median([t["full_build"] for t in timings])}
+                                   "page_median": median(_seen(timings, "page")),
+                                   "audio_median": median(_seen(timings, "audio")),
+                                   "own_voice_median": median(_seen(timings, "own_voice")),
+                                   "full_median": median(_seen(timings, "full_build"))}
     finally:
         server.send_signal(signal.SIGINT)
         try:

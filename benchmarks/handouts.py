@@ -51,10 +51,10 @@ def main() -> int:
                           docs=docs)
         check_fonts(info)
         renderer = HandoutRenderer(site, {info.tag: site}, config.source, corpus, config.title, settings)
-        for (kind, slug), doc in sorted(docs.items()):
+        for (kind, slug), local_doc in sorted(docs.items()):
             for large in (False, True):
                 begin = time.perf_counter()
-                size = len(renderer.pdf(doc, large))
+                size = len(renderer.pdf(local_doc, large))
                 rows.append((info.tag, f"{kind}/{slug}", large, size, time.perf_counter() - begin))
     total = time.perf_counter() - started
     times = [r[4] for r in rows]
@@ -64,8 +64,8 @@ def main() -> int:
     for tag in dict.fromkeys(r[0] for r in rows):
         mine = [r for r in rows if r[0] == tag]
         standard = "/".join(str(round(r[3] / 1000)) for r in mine if not r[2])
-        large = "/".join(str(round(r[3] / 1000)) for r in mine if r[2])
-        print(f"| {tag} | {standard} | {large} | {statistics.median(r[4] for r in mine):.2f} |")
+        large_print = "/".join(str(round(r[3] / 1000)) for r in mine if r[2])
+        print(f"| {tag} | {standard} | {large_print} | {statistics.median(r[4] for r in mine):.2f} |")
     print(f"\n{len(rows)} handouts in {total:.1f} s (first includes font loading): median "
           f"{statistics.median(times):.2f} s, max {max(times):.2f} s per handout; sizes "
           f"{min(r[3] for r in rows) / 1000:.0f}-{max(r[3] for r in rows) / 1000:.0f} KB "

@@ -144,10 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             default_site = work / "default"
             build(default_site, locales, None)
             sites.append((None, default_site, locales))
-            for engine, tags in other_engines(config, locales, args.engines or OFFLINE_ENGINES).items():
-                site = work / engine
-                build(site, tags, engine)
-                sites.append((engine, site, tags))
+            for name, tags in other_engines(config, locales, args.engines or OFFLINE_ENGINES).items():
+                site = work / name
+                build(site, tags, name)
+                sites.append((name, site, tags))
         recognizer = Recognizer(config.cache_dir)
         rows: list[dict[str, Any]] = []
         sentences: list[dict[str, Any]] = []
