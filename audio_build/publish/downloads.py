@@ -76,7 +76,7 @@ class _Books:
                 self.media[key] = output.source
         self.site_title = plain(site.ui.pgettext("site title", config.title))
         self.disclaimer = plain(site.ui.gettext(DEFAULT_DISCLAIMER))
-        self.ui_state = ui_state(site)
+        self.ui_state = site.ui.translations()  # the interface words a book shows: part of its key
 
     def book(self, keys: list[tuple[str, str]], book_title: str, seed: str) -> Path:
         site, tag = self.site, self.site.info.tag
@@ -134,11 +134,6 @@ def locale_downloads(config: Config, corpus: Corpus, site: LocaleSite, audio_fil
     return Downloads(files, per_doc, (*books_only, Download(bundle_path, "zip", files[bundle_path].size, tag)))
 
 
-def ui_state(site: LocaleSite) -> list[tuple[tuple[str, str | None], str]]:
-    """The interface words a locale's books and handouts show: part of their cache keys."""
-    return site.ui.translations()
-
-
 def _handouts(config: Config, corpus: Corpus, site: LocaleSite, title: str) -> dict[str, Output]:
     """The standard and large-print PDF of every published document by site path, made again only when its
     inputs change."""
@@ -171,7 +166,7 @@ class HandoutBatch:
 def handout_batches(config: Config, corpus: Corpus, site: LocaleSite, title: str, size: int) -> list[HandoutBatch]:
     """Batches of the documents whose handouts are not in the cache yet (an incremental build sends none)."""
     settings, cache = _handout_settings(config), Cache(config.cache_dir)
-    state = ui_state(site)
+    state = site.ui.translations()
     keys = [key for key in sorted(site.docs)
             if any(not cache.file_path(_handout_key(site, key, large, settings, title, state), ".pdf").exists()
                    for large in (False, True))]
@@ -191,7 +186,7 @@ def make_handouts(batch: HandoutBatch) -> dict[str, Path]:
     site = batch.site
     check_fonts(site.info)
     cache = Cache(batch.cache_dir)
-    state = ui_state(site)
+    state = site.ui.translations()
     renderer = HandoutRenderer(site, {site.info.tag: site}, batch.source, batch.corpus, batch.title, batch.settings)
     made: dict[str, Path] = {}
     for kind, slug in batch.keys:
