@@ -13,8 +13,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "audio_build"
 STAGES = ("content", "i18n", "speech", "audio", "publish", "run", "reports")
 SHARED = {"audio_build", "audio_build.config", "audio_build.errors", "audio_build.files", "audio_build.cache",
           "audio_build.workers"}
-# Imports allowed inside functions: the CLI's commands (start-up time) and optional engines and extras.
-LAZY_OK = {"audio_build/cli.py"}
+# Imports allowed inside functions: the CLI's commands (start-up time), the console entry (it registers its
+# exit handler before the CLI's imports register theirs) and optional engines and extras.
+LAZY_OK = {"audio_build/cli.py", "audio_build/__main__.py"}
 LAZY_MODULES = {"audio_build.speech.engines.espeak", "audio_build.speech.engines.gtts_engine",
                 "audio_build.speech.engines.piper", "audio_build.speech.engines.kokoro",
                 "audio_build.run.distributed", "dask.distributed", "espeakng_loader", "zhconv",

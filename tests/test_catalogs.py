@@ -185,6 +185,20 @@ def test_stats_table_and_json(spanish_project: Project) -> None:
     assert site["untranslated"] == site["total"] > 10
 
 
+
+def test_the_console_command_exits_with_its_status_and_all_its_output(spanish_project: Project) -> None:
+    """The command leaves without tearing the interpreter down (audio_build/__main__.py): what it printed to
+    a pipe still arrives whole, a failure still exits 1 and a usage error 2."""
+    piped = spanish_project.run("stats", "--format", "json")
+    assert json.loads(piped.stdout) == json.loads(spanish_project.cli("stats", "--format", "json").output)
+    check = spanish_project.run("check", expect=1)
+    assert "below the 100% threshold" in check.stdout + check.stderr
+    usage = spanish_project.run("stats", "--no-such-option", expect=2)
+    assert "No such option" in usage.stderr
+    module = subprocess.run([sys.executable, "-m", "audio_build", "stats", "--format", "json", "--project",
+                             str(spanish_project.root)], capture_output=True, text=True, check=True)
+    assert json.loads(module.stdout) == json.loads(piped.stdout)
+
 @needs_gettext
 def test_msgmerge_round_trip_only_rewraps(spanish_project: Project, tmp_path: Path) -> None:
     """A translator who runs GNU msgmerge or msgcat on our catalogs sees no change but wrapping."""

@@ -269,7 +269,8 @@ def pool_with_side_work(workers: int | None,
     audio), started before the audio is planned so the first worker is busy while this process plans; no
     pool when there is no side work. A task's future says when it ended: a stage that needs its files waits
     for it instead of making them a second time, and makes again (and reports) only what failed. Leaving
-    early (an error) cancels what has not started."""
+    early (an error) cancels what has not started. Leaving normally does not wait for the workers to exit
+    (they have nothing left to do; their exits overlap the publishing, and the interpreter joins them last)."""
     if not side_work:
         yield SideWork()
         return
@@ -279,7 +280,7 @@ def pool_with_side_work(workers: int | None,
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
+    pool.shutdown(wait=False)
 
 
 def job_order(jobs: Sequence[AudioJob]) -> list[int]:
