@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -128,6 +130,43 @@ def test_a_one_locale_build_is_not_stopped_by_another_locales_broken_catalog(spa
     failed = spanish_project.cli("build", "--no-audio", expect=1)  # a full build reports it, FILE:LINE
     assert "locales/fr/LC_MESSAGES/blood-tests.po:" in failed.output
 
+
+VEIN = """\
+---
+term: Vein
+respelling: VAYN
+part_of_speech: noun
+definition: A blood vessel that carries blood back to the heart.
+link_words: vein, veins
+updated: 2024-05-31
+---
+
+A vein carries blood back to the heart. Phlebotomy takes blood from a vein.
+"""
+
+
+def test_a_term_links_the_other_terms_on_its_page_and_in_the_books_never_itself(project: Project) -> None:
+    """Every page of a locale asks one glossary; a term's own page and book chapter leave it out by
+    counting it as linked already (content/term_links.py)."""
+    project.write("content/terms/vein.md", VEIN)
+    project.run("build", "-q")
+    links = re.compile(r'<a href="([^"]+)" class="term">([^<]+)</a>')
+
+    def on_page(page: str) -> list[tuple[str, str]]:
+        return links.findall((project.site / "en" / page / "index.html").read_text(encoding="utf-8"))
+
+    assert on_page("glossary/phlebotomy") == [("../vein/index.html", "vein")]
+    assert on_page("glossary/vein") == [("../phlebotomy/index.html", "Phlebotomy")]
+    assert on_page("blood-tests") == [("../glossary/phlebotomy/index.html", "phlebotomist"),
+                                      ("../glossary/vein/index.html", "vein")]
+    with zipfile.ZipFile(project.site / "en" / "all-articles.en.epub") as book:
+        def in_book(name: str) -> list[tuple[str, str]]:
+            return links.findall(book.read(f"OEBPS/{name}.xhtml").decode("utf-8"))
+
+        assert in_book("term-phlebotomy") == [("term-vein.xhtml", "vein")]
+        assert in_book("term-vein") == [("term-phlebotomy.xhtml", "Phlebotomy")]
+        assert in_book("article-blood-tests") == [("term-phlebotomy.xhtml", "phlebotomist"),
+                                                  ("term-vein.xhtml", "vein")]
 
 def test_the_cli_keeps_numpys_large_arrays_off_huge_pages_for_itself_and_its_workers(
         project: Project, monkeypatch: pytest.MonkeyPatch) -> None:

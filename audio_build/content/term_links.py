@@ -3,7 +3,10 @@
 A page links the first mention of each glossary term (whole words, case-insensitive; scripts written
 without spaces match inside longer runs), never inside an existing link. One pattern for all of a page's
 terms finds where some term starts, and each term is then asked whether it matches right there: the same
-links as searching with every term, at about the cost of one search.
+links as searching with every term, at about the cost of one search. Pages leave a term out by naming it
+in `linked` (a term's own page), never by dropping it from the list: every page of a locale then asks the
+same pattern, compiled once, where one list per term page compiled one pattern per term (a glossary of
+100 terms cost 0.5 s a locale).
 """
 
 from __future__ import annotations
@@ -87,7 +90,9 @@ def _first_mention(text: str, glossary: list[GlossaryLink], linked: set[str],
 
 
 def link_glossary(tokens: list[Token], glossary: list[GlossaryLink], linked: set[str]) -> list[Token]:
-    """Link the first mention of each glossary term on the page (not inside an existing link)."""
+    """Link the first mention of each glossary term on the page (not inside an existing link).
+
+    `linked`: the terms not to link (linked already on this page, or the page's own term); it grows."""
     if not glossary:
         return tokens
     any_term = _any_word(tuple(w for entry in glossary for w in entry.words)) \

@@ -89,9 +89,10 @@ class BlockRenderer:
             return self.link_target(TERM, href[len("term:"):])
         return href
 
-    def glossary(self, exclude: str | None) -> list[GlossaryLink]:
+    def glossary(self) -> list[GlossaryLink]:
+        """Every term of the locale, linked from this page (a term's own page starts with it in `linked`)."""
         return [GlossaryLink(term.slug, term.pattern, paths.relative(self.page_path, term.target), term.words)
-                for term in self.terms if term.slug != exclude]
+                for term in self.terms]
 
     def block(self, block: LocalBlock, *, timings: Mapping[str, tuple[float, float]] | None = None,
               link_terms: list[GlossaryLink] | None = None, sentences: bool = True) -> BlockView:

@@ -34,6 +34,7 @@ from audio_build.publish.site import Download, LocaleSite
 from audio_build.speech.lexicon import EMPTY, Lexicon, lexicon_path, read_lexicon, serialize
 
 DOWNLOADS_CODE = code_version("publish/downloads.py", "publish/epub.py", "publish/archive.py", "content/markup.py",
+                              "content/term_links.py",
                               "publish/templates/epub_*", "publish/templates/bundle_*")
 HANDOUTS_CODE = code_version("publish/handouts.py", "publish/blocks.py", "publish/templates/handout*",
                              "publish/templates/_blocks.html")

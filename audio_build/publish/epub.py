@@ -104,11 +104,12 @@ class Book:
                 return f"{file_name(kind, slug)}.xhtml" if (kind, slug) in self.in_book else None
         return href
 
-    def _glossary(self, exclude: str | None) -> list[GlossaryLink]:
+    def _glossary(self) -> list[GlossaryLink]:
+        """Every term in the book (a term's own document starts with it in `linked`)."""
         links = []
         for document in self.documents:
             local = document.local
-            if local.kind != TERM or local.slug == exclude:
+            if local.kind != TERM:
                 continue
             link_words = local.link_words()
             if link_words is None or (pattern := word_pattern(list(link_words))) is None:
@@ -145,8 +146,8 @@ class Book:
 
     def _content(self, document: BookDocument) -> bytes:
         local = document.local
-        glossary = self._glossary(local.slug if local.kind == TERM else None)
-        linked: set[str] = set()
+        glossary = self._glossary()
+        linked = {local.slug} if local.kind == TERM else set()  # a term never links itself
         body: list[dict[str, Any]] = []
         pending: list[tuple[LocalBlock, dict[str, Any]]] = []
         for block in local.body:

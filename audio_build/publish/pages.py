@@ -133,10 +133,11 @@ class SiteRenderer:
         glossary = self.glossaries.get(tag)
         if glossary is None or glossary.docs is not site.docs:
             glossary = self.glossaries[tag] = _LocaleGlossary(site.docs, glossary_terms(site))
-        renderer = BlockRenderer(site, self.sites, self.source, self.corpus, page_path, terms=glossary.terms)
+        renderer = BlockRenderer(site, self.sites, self.source, self.corpus, page_path, terms=glossary.terms,
+                                 linked={doc.slug} if doc.kind == TERM else None)  # a term never links itself
         audio = site.audio.get((doc.kind, doc.slug))
         timings = audio.timings if audio else None
-        link_terms = glossary.links_for(renderer, exclude=doc.slug if doc.kind == TERM else None)
+        link_terms = glossary.links_for(renderer)
         locale = _babel(site.info)
 
         title = renderer.block(doc.title, timings=timings)
@@ -338,17 +339,17 @@ class _LocaleGlossary:
 
     docs: Mapping[tuple[str, str], LocalizedDocument]  # what they were made from
     terms: tuple[GlossaryTerm, ...]
-    links: dict[tuple[str, str | None], list[GlossaryLink]] = field(default_factory=dict)
+    links: dict[str, list[GlossaryLink]] = field(default_factory=dict)
 
-    def links_for(self, renderer: BlockRenderer, exclude: str | None) -> list[GlossaryLink]:
+    def links_for(self, renderer: BlockRenderer) -> list[GlossaryLink]:
         """A page's glossary links, made once for all pages in sibling folders: a link from folder/page
         is "../" + the link from the folder's parent, for every target outside the folder."""
         folder = posixpath.dirname(renderer.page_path)
         if any(term.target.startswith(folder + "/") for term in self.terms):
-            return renderer.glossary(exclude)
-        key = (posixpath.dirname(folder), exclude)
+            return renderer.glossary()
+        key = posixpath.dirname(folder)
         if key not in self.links:
-            self.links[key] = renderer.glossary(exclude)
+            self.links[key] = renderer.glossary()
         return self.links[key]
 
 
