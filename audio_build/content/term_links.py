@@ -5,8 +5,8 @@ without spaces match inside longer runs), never inside an existing link. One pat
 terms finds where some term starts, and each term is then asked whether it matches right there: the same
 links as searching with every term, at about the cost of one search. Pages leave a term out by naming it
 in `linked` (a term's own page), never by dropping it from the list: every page of a locale then asks the
-same pattern, compiled once, where one list per term page compiled one pattern per term (a glossary of
-100 terms cost 0.5 s a locale).
+same pattern, compiled once, where one list per term page compiled one pattern per term (with a glossary
+of 100 terms, 2 % of a pages build).
 """
 
 from __future__ import annotations
