@@ -168,6 +168,7 @@ def test_a_term_links_the_other_terms_on_its_page_and_in_the_books_never_itself(
         assert in_book("article-blood-tests") == [("term-phlebotomy.xhtml", "phlebotomist"),
                                                   ("term-vein.xhtml", "vein")]
 
+
 def test_the_cli_keeps_numpys_large_arrays_off_huge_pages_for_itself_and_its_workers(
         project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     """Read by numpy when it is first imported: the command sets it before any stage imports numpy, and its
