@@ -3,12 +3,15 @@ against the decoded audio, bundles opened offline in Chromium, everything reprod
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import tracemalloc
 import zipfile
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -16,6 +19,9 @@ from xml.etree import ElementTree
 
 import pytest
 
+from audio_build.cache import Cache
+from audio_build.errors import AudioBuildError
+from audio_build.publish.archive import write_zip
 from tests.conftest import REPO, Project
 from tests.test_audio import decode
 
@@ -178,3 +184,32 @@ def test_bundles_work_offline_from_file_urls(built_site: Path, tmp_path: Path, c
             "a.addEventListener('loadedmetadata', () => done(a.duration)); a.addEventListener('error',"
             "() => done(-1)); a.load(); setTimeout(() => done(-2), 15000);")
         assert duration > 10
+
+
+def test_a_whole_locales_ebook_or_bundle_is_streamed_into_the_cache_never_held_in_memory(tmp_path: Path) -> None:
+    """A 400-article locale's collection ebook holds all its audio (about 200 MB): written as bytes it was
+    most of the build process's peak memory. A full disk leaves no entry and no temp file behind."""
+    audio = tmp_path / "long.mp3"
+    with audio.open("wb") as handle:
+        for _ in range(32):
+            handle.write(os.urandom(1 << 20))
+    cache = Cache(tmp_path / "cache")
+    tracemalloc.start()
+    try:
+        path = cache.store_written("book", ".epub", lambda handle: write_zip(
+            handle, [("mimetype", b"application/epub+zip"), ("OEBPS/audio/long.mp3", audio)], dt.date(2024, 5, 31)))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20, f"{peak >> 20} MiB held while writing a 32 MiB book"
+    assert cache.load_file("book", ".epub") == path
+    with zipfile.ZipFile(path) as book:
+        assert book.read("OEBPS/audio/long.mp3") == audio.read_bytes()
+
+    def disk_full(handle: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(AudioBuildError, match="the disk is full"):
+        cache.store_written("bundle", ".zip", disk_full)
+    assert cache.load_file("bundle", ".zip") is None
+    assert not list((tmp_path / "cache").rglob("*.tmp"))

@@ -7,7 +7,6 @@ never sits in memory.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import shutil
 import zipfile
 from collections.abc import Sequence
@@ -35,10 +34,3 @@ def write_zip(target: IO[bytes], entries: Sequence[tuple[str, bytes | Path]], da
                     shutil.copyfileobj(source, sink, 1 << 20)
             else:
                 archive.writestr(info, data)
-
-
-def reproducible_zip(entries: Sequence[tuple[str, bytes | Path]], date: dt.date) -> bytes:
-
-    buffer = io.BytesIO()
-    write_zip(buffer, entries, date)
-    return buffer.getvalue()

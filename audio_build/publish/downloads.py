@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +18,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from audio_build.cache import Cache, code_version, key_of
 from audio_build.config import Config
 from audio_build.content.model import ARTICLE, TERM, Corpus
-from audio_build.files import file_sha256, write_bytes
 from audio_build.i18n.interface import plain
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalizedDocument
@@ -86,11 +83,14 @@ class _Books:
                      self.disclaimer, site.voice, [repr(d.local) for d in documents], [repr(d.audio) for d in documents],
                      [self.outputs[site.audio[(d.local.kind, d.local.slug)].mp3].sha256 if d.mp3 else ""
                       for d in documents], hashlib.sha256(self.lexicon).hexdigest(), self.ui_state)
-        return _cached_file(self.cache, key, ".epub", lambda: Book(
+        found = self.cache.load_file(key, ".epub")
+        if found is not None:
+            return found
+        return self.cache.store_written(key, ".epub", Book(
             title=book_title, site_title=self.site_title, locale=site.info, ui=site.ui,
             publisher=self.config.publisher, documents=documents, lexicon=self.lexicon,
             identifier_seed=f"audio-build:{self.title}:{tag}:{seed}", disclaimer=self.disclaimer,
-            narrator=site.voice).build())
+            narrator=site.voice).write)
 
 
 @dataclass(frozen=True)
@@ -251,13 +251,4 @@ def _bundle(config: Config, corpus: Corpus, site: LocaleSite, outputs: Mapping[s
     if found is not None:
         return found
     updated = max(doc.document.updated for doc in site.docs.values())
-    target = cache.file_path(digest, ".zip")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".bundle-", suffix=".tmp", delete=False) as handle:
-        write_zip(handle, entries, updated)
-        temp = Path(handle.name)
-    sha = file_sha256(temp)
-    os.chmod(temp, 0o644)
-    temp.replace(target)
-    write_bytes(target.with_name(target.name + ".sha256"), sha.encode(), only_if_changed=False)
-    return target
+    return cache.store_written(digest, ".zip", lambda handle: write_zip(handle, entries, updated))

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from babel import Locale
 from babel.dates import format_date
@@ -26,7 +26,7 @@ from audio_build.content.term_links import GlossaryLink, word_pattern
 from audio_build.i18n.interface import Interface, UiText
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalBlock, LocalizedDocument
-from audio_build.publish.archive import reproducible_zip
+from audio_build.publish.archive import write_zip
 from audio_build.publish.pages import make_environment
 from audio_build.publish.site import AudioOutput
 
@@ -234,7 +234,8 @@ class Book:
                    "start_href": f"{file_name(first.kind, first.slug)}.xhtml", **_xhtml_ui(self.ui)}
         return self.env.get_template("epub_nav.xhtml").render(context).encode("utf-8")
 
-    def build(self) -> bytes:
+    def write(self, target: IO[bytes]) -> None:
+        """The EPUB, streamed into `target` (its audio is copied file by file, never held in memory)."""
         updated = max(d.local.document.updated for d in self.documents)
         ui = _xhtml_ui(self.ui)
         title_page = self.env.get_template("epub_title.xhtml").render({
@@ -280,8 +281,8 @@ class Book:
             "total_duration": _clock(total), "overlays": overlays, "items": items, "spine": spine,
         }).encode("utf-8")
         files.append(("OEBPS/package.opf", package))
-        return reproducible_zip([("mimetype", b"application/epub+zip"), ("META-INF/container.xml", CONTAINER),
-                                 *sorted(files, key=lambda f: f[0])], updated)
+        write_zip(target, [("mimetype", b"application/epub+zip"), ("META-INF/container.xml", CONTAINER),
+                           *sorted(files, key=lambda f: f[0])], updated)
 
 
 def _plain(text: str) -> str:
