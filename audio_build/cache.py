@@ -11,8 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +18,7 @@ from typing import IO
 
 import numpy as np
 
-from audio_build.files import explain_os_error, file_sha256, write_bytes
+from audio_build.files import file_sha256, write_bytes, write_streamed
 from audio_build.speech.model import Clip
 
 CLIP_MAGIC = b"AUDIOBUILD-CLIP-1\n"
@@ -102,29 +100,13 @@ class Cache:
                     only_if_changed=False, durable=False)
         return path
 
-    def store_written(self, key: str, suffix: str, write: Callable[[IO[bytes]], None]) -> Path:
+    def store_written(self, key: str, suffix: str, write: Callable[[IO[bytes]], object]) -> Path:
         """`store_file` for an output `write` streams into a file: a locale's whole-collection ebook or
         bundle holds all its audio (hundreds of MB for 400 articles), never all in memory at once."""
         path = self.file_path(key, suffix)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        except OSError as exc:
-            raise explain_os_error(exc, path) from None
-        temp = Path(temp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                write(handle)
-            os.chmod(temp, 0o644)
-            sha = file_sha256(temp)
-            temp.replace(path)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            if isinstance(exc, OSError):
-                raise explain_os_error(exc, path) from None
-            raise
-        write_bytes(path.with_name(path.name + ".sha256"), sha.encode(), only_if_changed=False, durable=False)
+        write_streamed(path, write, durable=False)
+        write_bytes(path.with_name(path.name + ".sha256"), file_sha256(path).encode(), only_if_changed=False,
+                    durable=False)
         return path
 
 

@@ -12,8 +12,9 @@ import errno
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 from filelock import FileLock, Timeout
 
@@ -42,12 +43,19 @@ def write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True, durabl
                 return False
         except OSError:
             pass
+    write_streamed(path, lambda handle: handle.write(data), durable=durable)
+    return True
+
+
+def write_streamed(path: Path, write: Callable[[IO[bytes]], object], *, durable: bool = True) -> None:
+    """Atomically replace `path` with what `write` puts into a file (so a large output, an ebook holding a
+    locale's audio, never sits in memory); a failure, or an interruption, leaves `path` as it was."""
     tmp_name = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
@@ -60,7 +68,6 @@ def write_bytes(path: Path, data: bytes, *, only_if_changed: bool = True, durabl
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-    return True
 
 
 def file_sha256(path: Path) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -49,11 +49,12 @@ def _lexicon_bytes(config: Config, site: LocaleSite) -> bytes:
     return serialize(lexicon)
 
 
-def _cached_file(cache: Cache, key: str, suffix: str, make: Any) -> Path:
+def _cached_file(cache: Cache, key: str, suffix: str, write: Callable[[IO[bytes]], object]) -> Path:
+    """The cached output of `key`, or `write` streams it into the cache."""
     found = cache.load_file(key, suffix)
     if found is not None:
         return found
-    return cache.store_file(key, suffix, make())
+    return cache.store_written(key, suffix, write)
 
 
 class _Books:
@@ -83,10 +84,7 @@ class _Books:
                      self.disclaimer, site.voice, [repr(d.local) for d in documents], [repr(d.audio) for d in documents],
                      [self.outputs[site.audio[(d.local.kind, d.local.slug)].mp3].sha256 if d.mp3 else ""
                       for d in documents], hashlib.sha256(self.lexicon).hexdigest(), self.ui_state)
-        found = self.cache.load_file(key, ".epub")
-        if found is not None:
-            return found
-        return self.cache.store_written(key, ".epub", Book(
+        return _cached_file(self.cache, key, ".epub", Book(
             title=book_title, site_title=self.site_title, locale=site.info, ui=site.ui,
             publisher=self.config.publisher, documents=documents, lexicon=self.lexicon,
             identifier_seed=f"audio-build:{self.title}:{tag}:{seed}", disclaimer=self.disclaimer,
@@ -194,7 +192,11 @@ def make_handouts(batch: HandoutBatch) -> dict[str, Path]:
         doc = site.docs[(kind, slug)]
         for path, large in zip(handout_paths(site.info.tag, kind, slug), (False, True), strict=True):
             key = _handout_key(site, (kind, slug), large, batch.settings, batch.title, state)
-            made[path] = _cached_file(cache, key, ".pdf", lambda d=doc, lg=large: renderer.pdf(d, lg))
+
+            def write_pdf(handle: IO[bytes], d: LocalizedDocument = doc, lg: bool = large) -> None:
+                handle.write(renderer.pdf(d, lg))
+
+            made[path] = _cached_file(cache, key, ".pdf", write_pdf)
     return made
 
 
@@ -247,8 +249,5 @@ def _bundle(config: Config, corpus: Corpus, site: LocaleSite, outputs: Mapping[s
             entries.append((rel, out.source if out.source is not None else (out.data or b"")))
     digest = key_of("bundle", DOWNLOADS_CODE, [(name, hashlib.sha256(data).hexdigest() if isinstance(data, bytes)
                                                else outputs[name].sha256) for name, data in entries])
-    found = cache.load_file(digest, ".zip")
-    if found is not None:
-        return found
     updated = max(doc.document.updated for doc in site.docs.values())
-    return cache.store_written(digest, ".zip", lambda handle: write_zip(handle, entries, updated))
+    return _cached_file(cache, digest, ".zip", lambda handle: write_zip(handle, entries, updated))

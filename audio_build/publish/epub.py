@@ -95,6 +95,7 @@ class Book:
         self.narrator = narrator  # engine and voice of the media overlays' audio
         self.env = make_environment()
         self.in_book = {(d.local.kind, d.local.slug) for d in documents}
+        self.glossary = self._glossary()
 
     # ---------------------------------------------------------------------------------- rendering
     def _resolve(self, href: str) -> str | None:
@@ -146,7 +147,7 @@ class Book:
 
     def _content(self, document: BookDocument) -> bytes:
         local = document.local
-        glossary = self._glossary()
+        glossary = self.glossary
         linked = {local.slug} if local.kind == TERM else set()  # a term never links itself
         body: list[dict[str, Any]] = []
         pending: list[tuple[LocalBlock, dict[str, Any]]] = []
