@@ -21,7 +21,8 @@ LAZY_MODULES = {"audio_build.speech.engines.espeak", "audio_build.speech.engines
                 "audio_build.run.distributed", "dask.distributed", "espeakng_loader", "zhconv",
                 "rapidfuzz.distance",
                 # heavy to import, needed only by some builds (issue 15: a pages-only or no-op build skips them)
-                "weasyprint", "weasyprint.pdf", "weasyprint.text.fonts", "watchfiles"}
+                "weasyprint", "weasyprint.pdf", "weasyprint.text.fonts", "watchfiles",
+                "segno"}  # and only a handout with the site's address has a QR code
 MAX_LINES = 400
 
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)

@@ -19,7 +19,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import segno
 from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup
@@ -87,6 +86,7 @@ def check_fonts(info: LocaleInfo) -> None:
 
 def qr_data_uri(url: str) -> str:
     """An SVG QR code (error correction M, so a creased or smudged print still scans)."""
+    import segno  # with urllib.request, ssl and http.client: 0.03 s every build would pay before its first job
     return str(segno.make(url, error="m", micro=False).svg_data_uri(scale=4, border=4, dark="#000", light="#fff"))
 
 

@@ -11,12 +11,12 @@ references) and every value is validated before it can reach an engine.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
-from xml.sax.saxutils import escape
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -151,20 +151,25 @@ def apply(text: str, lexicon: Lexicon) -> tuple[Part, ...]:
     return tuple(parts)
 
 
+def _xml_text(value: str) -> str:
+    """`&`, `<` and `>` escaped, as xml.sax.saxutils.escape does (that module imports urllib.request)."""
+    return html.escape(value, quote=False)
+
+
 def serialize(lexicon: Lexicon) -> bytes:
     """A PLS document for EPUB packages and downloads (same content as the source file)."""
 
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             f'<lexicon version="1.0" xmlns="{PLS_NS}" alphabet="ipa" xml:lang="{escape(lexicon.language)}">']
+             f'<lexicon version="1.0" xmlns="{PLS_NS}" alphabet="ipa" xml:lang="{_xml_text(lexicon.language)}">']
     for lexeme in lexicon.lexemes:
         lines.append("  <lexeme>")
-        lines.extend(f"    <grapheme>{escape(g)}</grapheme>" for g in lexeme.graphemes)
+        lines.extend(f"    <grapheme>{_xml_text(g)}</grapheme>" for g in lexeme.graphemes)
         if lexeme.ipa:
-            lines.append(f"    <phoneme>{escape(lexeme.ipa)}</phoneme>")
+            lines.append(f"    <phoneme>{_xml_text(lexeme.ipa)}</phoneme>")
         if lexeme.espeak:
-            lines.append(f'    <phoneme alphabet="x-espeak">{escape(lexeme.espeak)}</phoneme>')
+            lines.append(f'    <phoneme alphabet="x-espeak">{_xml_text(lexeme.espeak)}</phoneme>')
         if lexeme.alias:
-            lines.append(f"    <alias>{escape(lexeme.alias)}</alias>")
+            lines.append(f"    <alias>{_xml_text(lexeme.alias)}</alias>")
         lines.append("  </lexeme>")
     lines.append("</lexicon>")
     return ("\n".join(lines) + "\n").encode("utf-8")
