@@ -8,8 +8,8 @@ An unexpected error still leaves the ordinary way, traceback and all, and so doe
 (it saves its data in an exit handler of its own, registered before this one).
 
 It also asks OpenBLAS for one thread per process unless the user chose a number: nothing here does the
-large matrix products those threads are for, and every process that imports numpy (the command, the fork
-server, each engine host) otherwise starts one per core at import, 0.05 s of CPU each while a build starts.
+large matrix products those threads are for, and a process that imports numpy (the command, the workers'
+fork server) otherwise starts one per core at import, 0.05 s of CPU each while a build starts.
 """
 
 from __future__ import annotations

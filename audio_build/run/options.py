@@ -63,8 +63,9 @@ def published_state(config: Config, options: BuildOptions) -> PublishedState:
     return PublishedState(fingerprint, read_manifest(config.output_dir))
 
 
-# What every audio job imports (numpy, LAME, soundfile, mutagen), and the handouts' stage (Jinja2, Markdown,
-# segno: 0.1 s): the fork server loads it once for all workers, while this process is still importing.
+# What every audio job imports (numpy, LAME, soundfile, mutagen), and the downloads stage the handout tasks
+# run (Jinja2, Markdown, the ebook and handout modules: 0.1 s): the fork server loads them once for all
+# workers, while this process is still importing.
 JOB_MODULES = ("audio_build.run.jobs", "audio_build.audio.loudness", "audio_build.audio.mp3",
                "audio_build.publish.downloads")
 
