@@ -6,10 +6,6 @@ end of every build, a tenth of a 10-article build's fixed cost). So, once every 
 (logging's, filelock's, multiprocessing's, thread joins), the process ends with the command's exit status.
 An unexpected error still leaves the ordinary way, traceback and all, and so does a run under coverage.py
 (it saves its data in an exit handler of its own, registered before this one).
-
-It also asks OpenBLAS for one thread per process unless the user chose a number: nothing here does the
-large matrix products those threads are for, and a process that imports numpy (the command, the workers'
-fork server) otherwise starts one per core at import, 0.05 s of CPU each while a build starts.
 """
 
 from __future__ import annotations
@@ -20,7 +16,6 @@ import sys
 
 
 def run() -> None:
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy is imported here or in any child
     status: list[int] = []
     atexit.register(_leave, status)  # registered before any library's handler, so it runs after all of them
     from audio_build.cli import main  # after the registration: importing the CLI registers handlers

@@ -69,6 +69,10 @@ def main() -> None:
     # each job's sample arrays (0.36 s of system time for a 2.5-minute article instead of 0.04 s, and more
     # or less from run to run). numpy reads this when first imported: here, in the workers and their helpers.
     os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
+    # One OpenBLAS thread per process: nothing here does the large matrix products its threads are for,
+    # and each process importing numpy (this one, the workers' fork server) would start one per core at
+    # import, 0.05 s of CPU each while a build starts.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _print_report(report: Any, quiet: bool = False) -> None:

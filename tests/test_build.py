@@ -169,14 +169,16 @@ def test_a_term_links_the_other_terms_on_its_page_and_in_the_books_never_itself(
                                                   ("term-vein.xhtml", "vein")]
 
 
-def test_the_cli_keeps_numpys_large_arrays_off_huge_pages_for_itself_and_its_workers(
-        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Read by numpy when it is first imported: the command sets it before any stage imports numpy, and its
-    workers and helpers inherit it (huge pages made each job's first touch of its arrays slow and erratic)."""
-    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "")  # recorded, so the test leaves the variable as it found it
-    monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE")
+@pytest.mark.parametrize(("variable", "default"), [("NUMPY_MADVISE_HUGEPAGE", "0"), ("OPENBLAS_NUM_THREADS", "1")])
+def test_the_cli_sets_numpys_memory_and_thread_defaults_for_itself_and_its_workers(
+        project: Project, monkeypatch: pytest.MonkeyPatch, variable: str, default: str) -> None:
+    """Read by numpy when it is first imported: the command sets them before any stage imports numpy, and its
+    workers and helpers inherit them (huge pages made each job's first touch of its arrays slow and erratic;
+    OpenBLAS started a thread per core in every process, for matrix products nothing here does)."""
+    monkeypatch.setenv(variable, "")  # recorded, so the test leaves the variable as it found it
+    monkeypatch.delenv(variable)
     project.cli("check", expect=None)
-    assert os.environ.get("NUMPY_MADVISE_HUGEPAGE") == "0"
-    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")  # a user's own choice is kept
+    assert os.environ.get(variable) == default
+    monkeypatch.setenv(variable, "7")  # a user's own choice is kept
     project.cli("check", expect=None)
-    assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "1"
+    assert os.environ[variable] == "7"
