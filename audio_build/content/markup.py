@@ -19,7 +19,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from audio_build.content.sentences import split_sentences
-from audio_build.content.term_links import GlossaryLink, link_glossary, text_token
+from audio_build.content.term_links import Glossary, link_glossary, text_token
 
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
@@ -179,7 +179,7 @@ def _attr_escape(value: str) -> str:
 
 def render_inline(text: str, language: str, *, sentence_prefix: str | None = None,
                   resolve_link: Callable[[str], str | None] | None = None,
-                  glossary: list[GlossaryLink] | None = None, linked: set[str] | None = None,
+                  glossary: Glossary | None = None, linked: set[str] | None = None,
                   timings: Mapping[str, tuple[float, float]] | None = None, xhtml: bool = False) -> RenderedInline:
     """Inline Markdown -> safe HTML, each sentence wrapped in a span when `sentence_prefix` is given.
 
@@ -208,7 +208,7 @@ def render_inline(text: str, language: str, *, sentence_prefix: str | None = Non
                 continue
             kept.append(tok)
         tokens = kept
-    if glossary:
+    if glossary is not None:
         tokens = link_glossary(tokens, glossary, linked if linked is not None else set())
 
     plain = "".join(t.content if t.type in ("text", "code_inline") else " " if t.type in ("softbreak", "hardbreak")

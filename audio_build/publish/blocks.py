@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from audio_build.content.markup import render_inline
 from audio_build.content.model import ARTICLE, TERM, Corpus
-from audio_build.content.term_links import GlossaryLink, word_pattern
+from audio_build.content.term_links import Glossary, GlossaryLink, word_pattern
 from audio_build.i18n.interface import direction
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalBlock
@@ -89,13 +89,13 @@ class BlockRenderer:
             return self.link_target(TERM, href[len("term:"):])
         return href
 
-    def glossary(self) -> list[GlossaryLink]:
+    def glossary(self) -> Glossary:
         """Every term of the locale, linked from this page (a term's own page starts with it in `linked`)."""
-        return [GlossaryLink(term.slug, term.pattern, paths.relative(self.page_path, term.target), term.words)
-                for term in self.terms]
+        return Glossary.of(GlossaryLink(term.slug, term.pattern, paths.relative(self.page_path, term.target),
+                                        term.words) for term in self.terms)
 
     def block(self, block: LocalBlock, *, timings: Mapping[str, tuple[float, float]] | None = None,
-              link_terms: list[GlossaryLink] | None = None, sentences: bool = True) -> BlockView:
+              link_terms: Glossary | None = None, sentences: bool = True) -> BlockView:
         lang = language_of(block.lang)
         rendered = render_inline(block.text, lang, sentence_prefix=block.id if sentences else None,
                                  resolve_link=self.resolve, glossary=link_terms, linked=self.linked,

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from audio_build.audio.captions import clock
 from audio_build.content.markup import plain_text, render_inline
 from audio_build.content.model import ARTICLE, TERM
-from audio_build.content.term_links import GlossaryLink, word_pattern
+from audio_build.content.term_links import Glossary, GlossaryLink, word_pattern
 from audio_build.i18n.interface import Interface, UiText
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalBlock, LocalizedDocument
@@ -105,7 +105,7 @@ class Book:
                 return f"{file_name(kind, slug)}.xhtml" if (kind, slug) in self.in_book else None
         return href
 
-    def _glossary(self) -> list[GlossaryLink]:
+    def _glossary(self) -> Glossary:
         """Every term in the book (a term's own document starts with it in `linked`)."""
         links = []
         for document in self.documents:
@@ -116,9 +116,9 @@ class Book:
             if link_words is None or (pattern := word_pattern(list(link_words))) is None:
                 continue
             links.append(GlossaryLink(local.slug, pattern, f"{file_name(TERM, local.slug)}.xhtml", link_words))
-        return links
+        return Glossary.of(links)
 
-    def _block(self, block: LocalBlock, *, sentences: bool = True, glossary: list[GlossaryLink] | None = None,
+    def _block(self, block: LocalBlock, *, sentences: bool = True, glossary: Glossary | None = None,
                linked: set[str] | None = None) -> dict[str, Any]:
         language = block.lang.split("-")[0].lower()
         rendered = render_inline(block.text, language, sentence_prefix=block.id if sentences else None,

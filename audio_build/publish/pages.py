@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from audio_build.content.markup import render_inline
 from audio_build.content.model import ARTICLE, TERM, Corpus, Reference
-from audio_build.content.term_links import GlossaryLink
+from audio_build.content.term_links import Glossary
 from audio_build.i18n.interface import N_, direction, plain
 from audio_build.i18n.locales import LocaleInfo
 from audio_build.i18n.localize import LocalizedDocument
@@ -339,9 +339,9 @@ class _LocaleGlossary:
 
     docs: Mapping[tuple[str, str], LocalizedDocument]  # what they were made from
     terms: tuple[GlossaryTerm, ...]
-    links: dict[str, list[GlossaryLink]] = field(default_factory=dict)
+    links: dict[str, Glossary] = field(default_factory=dict)
 
-    def links_for(self, renderer: BlockRenderer) -> list[GlossaryLink]:
+    def links_for(self, renderer: BlockRenderer) -> Glossary:
         """A page's glossary links, made once for all pages in sibling folders: a link from folder/page
         is "../" + the link from the folder's parent, for every target outside the folder."""
         folder = posixpath.dirname(renderer.page_path)
