@@ -63,7 +63,7 @@ def _any_word(words: tuple[str, ...]) -> re.Pattern[str] | None:
 @dataclass(frozen=True)
 class Glossary:
     """The terms a page (or a book) may link, with the one pattern for all their words: made with the list,
-    once per locale's folder or book, not again for every block of text (9 us a block, 2 % of a pages build)."""
+    once per locale's folder or book, not again for every block of text (9 us a block, 3 % of a pages build)."""
 
     links: tuple[GlossaryLink, ...]
     any_term: re.Pattern[str] | None  # None: some term has no words listed, so each is searched on its own
