@@ -81,7 +81,7 @@ class Cache:
     def load_file(self, key: str, suffix: str) -> Path | None:
         """A finished output (MP3, EPUB, ZIP) with its sha256 recorded beside it; verified on use."""
         path = self.file_path(key, suffix)
-        check = path.with_name(path.name + ".sha256")
+        check = _checksum_path(path)
         try:
             expected = check.read_text().strip()
         except OSError:
@@ -96,8 +96,7 @@ class Cache:
     def store_file(self, key: str, suffix: str, data: bytes) -> Path:
         path = self.file_path(key, suffix)
         write_bytes(path, data, only_if_changed=False, durable=False)
-        write_bytes(path.with_name(path.name + ".sha256"), hashlib.sha256(data).hexdigest().encode(),
-                    only_if_changed=False, durable=False)
+        _record_checksum(path, hashlib.sha256(data).hexdigest())
         return path
 
     def store_written(self, key: str, suffix: str, write: Callable[[IO[bytes]], object]) -> Path:
@@ -105,9 +104,17 @@ class Cache:
         bundle holds all its audio (hundreds of MB for 400 articles), never all in memory at once."""
         path = self.file_path(key, suffix)
         write_streamed(path, write, durable=False)
-        write_bytes(path.with_name(path.name + ".sha256"), file_sha256(path).encode(), only_if_changed=False,
-                    durable=False)
+        _record_checksum(path, file_sha256(path))
         return path
+
+
+def _checksum_path(path: Path) -> Path:
+    """Where a cached file's sha256 is recorded: `load_file` uses the file only if it still matches."""
+    return path.with_name(path.name + ".sha256")
+
+
+def _record_checksum(path: Path, sha256: str) -> None:
+    write_bytes(_checksum_path(path), sha256.encode(), only_if_changed=False, durable=False)
 
 
 def _decode_clip(data: bytes) -> Clip | None:
