@@ -340,12 +340,15 @@ class _LocaleGlossary:
     docs: Mapping[tuple[str, str], LocalizedDocument]  # what they were made from
     terms: tuple[GlossaryTerm, ...]
     links: dict[str, Glossary] = field(default_factory=dict)
+    holds_a_term: dict[str, bool] = field(default_factory=dict)  # per folder: is some term's page inside it?
 
     def links_for(self, renderer: BlockRenderer) -> Glossary:
         """A page's glossary links, made once for all pages in sibling folders: a link from folder/page
         is "../" + the link from the folder's parent, for every target outside the folder."""
         folder = posixpath.dirname(renderer.page_path)
-        if any(term.target.startswith(folder + "/") for term in self.terms):
+        if folder not in self.holds_a_term:  # asked once per folder, not once per page
+            self.holds_a_term[folder] = any(term.target.startswith(folder + "/") for term in self.terms)
+        if self.holds_a_term[folder]:
             return renderer.glossary()
         key = posixpath.dirname(folder)
         if key not in self.links:
