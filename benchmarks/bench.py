@@ -1230,6 +1230,9 @@ def table(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                      + (f"; marginal {scaling['marginal_seconds_per_article']:.2f} s/article"
                         if scaling["marginal_seconds_per_article"] is not None else ""),
                      "flat within 15%", _met(spread <= 0.15)))
+        clips = ", ".join(f"{r['articles']}: {r['summary'].get('synthesized', 0) / r['articles']:.1f}"
+                          for r in scaling["rows"])
+        rows.append(("  clips synthesized per article (the work the sizes compare)", clips, "equal", "—"))
         if scaling.get("linear_fit"):
             fit = scaling["linear_fit"]
             rows.append(("  linear fit of build time over the sizes", (f"{fit['fixed_seconds']:.1f} s fixed + "

@@ -4,7 +4,10 @@ Each article has the seeds' structure (title, summary, category, ``##`` headings
 list with **bold** lead-ins, a glossary term mentioned in the text, a link to another article, references)
 and speaks for about a minute (~120-200 words). The glossary grows with the corpus (one term per
 ``ARTICLES_PER_TERM`` articles) so the work per article stays the same at every size: exactly so at 10, 100,
-400 and 1,000 articles (a size that is not a multiple rounds up: 15 articles have two terms).
+400 and 1,000 articles (a size that is not a multiple rounds up: 15 articles have two terms). For the same
+reason each article's summary and first heading name its own guide number: with only the topic in them
+(20 topics), a 400-article project spoke each once for 20 articles and a 10-article one once per article, and
+the scaling figure compared 6.2 unique blocks per article against 5.0 (15.1 clips against 17.4).
 
 Catalogs are made the way a project makes them: ``audio-build extract`` + ``audio-build update`` (the real
 console script), then every msgstr is filled with Babel by a pseudo-translation that keeps inline markup,
@@ -143,7 +146,7 @@ def article_markdown(i: int, articles: int, seed: int) -> str:
     k = i // ARTICLES_PER_TERM
     term = term_word(k)
     title = f"{topic.capitalize()} guide {i + 1}"
-    summary = f"This page explains {topic} in plain words. {_sentence(rng)}"
+    summary = f"Guide {i + 1} explains {topic} in plain words. {_sentence(rng)}"
     lines = ["---", f"title: {title}", f"summary: {_yaml_block(summary)}", f"category: {rng.choice(CATEGORIES)}",
              f"updated: 2026-{1 + i % 12:02d}-{1 + i % 28:02d}", f"related_terms: [{term_slug(k)}]"]
     if i > 0:
@@ -154,7 +157,7 @@ def article_markdown(i: int, articles: int, seed: int) -> str:
               f"    url: https://example.org/health/{article_slug(i)}",
               "    lang: en",
               "---", ""]
-    body = [f"## What is {topic}?", "", _paragraph(rng, 3, mention=term), "",
+    body = [f"## What does guide {i + 1} say about {topic}?", "", _paragraph(rng, 3, mention=term), "",
             "## What can I do?", ""]
     for lead in rng.sample(LEADS, 3):
         body.append(f"- **{lead}** {_sentence(rng)}")

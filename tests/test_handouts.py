@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import re
+import subprocess
+import sys
 import unicodedata
 import zipfile
 from collections import Counter
@@ -214,3 +217,30 @@ def test_a_small_builds_handouts_go_to_one_worker_and_a_large_builds_spread_in_o
         sizes = [sum(len(b.keys) for b in task) for task in tasks]
         assert max(sizes) <= 32
         assert all(a + b > 32 for a, b in itertools.pairwise(sizes))  # no two neighbours would have fit in one
+
+
+_LOADED_LIBRARIES = r"""
+import ctypes.util, json, sys
+from audio_build.publish import handouts
+lookup = ctypes.util.find_library
+if sys.argv[1] == "by-ldconfig":
+    with handouts._libraries_found_by_ldconfig():
+        import weasyprint.text.ffi
+else:
+    import weasyprint.text.ffi
+libraries = sorted({line.split()[-1] for line in open("/proc/self/maps") if ".so" in line})
+print(json.dumps({"libraries": libraries, "lookup_restored": ctypes.util.find_library is lookup}))
+"""
+
+
+def test_weasyprint_imported_with_the_quick_library_lookup_loads_the_same_libraries() -> None:
+    """The lookup that skips gcc and ld for names WeasyPrint guesses wrong must not change what it loads."""
+    def loaded(mode: str) -> dict[str, object]:
+        done = subprocess.run([sys.executable, "-c", _LOADED_LIBRARIES, mode], capture_output=True, text=True,
+                              check=True)
+        return json.loads(done.stdout)
+
+    quick, usual = loaded("by-ldconfig"), loaded("usual")
+    assert quick["lookup_restored"] is True
+    assert any("libpango-1.0" in name for name in quick["libraries"])  # type: ignore[union-attr]
+    assert quick["libraries"] == usual["libraries"]
