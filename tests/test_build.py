@@ -12,8 +12,13 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+import posixpath
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from audio_build.publish import paths
 from audio_build.run.serve import watch, watched_state
 from tests.conftest import Project
 
@@ -182,3 +187,15 @@ def test_the_cli_sets_numpys_memory_and_thread_defaults_for_itself_and_its_worke
     monkeypatch.setenv(variable, "7")  # a user's own choice is kept
     project.cli("check", expect=None)
     assert os.environ[variable] == "7"
+
+
+_site_path = st.lists(st.sampled_from(["en", "es", "articles", "terms", "a", ".", ".."]), max_size=5).map(
+    lambda parts: "/".join([*parts, "index.html"]))
+
+
+@given(page=_site_path, target=_site_path)
+def test_links_between_site_files_are_what_relpath_gives(page: str, target: str) -> None:
+    """Every link on every page comes from paths.relative: it must agree with the standard library."""
+    if posixpath.normpath(page).startswith("..") or posixpath.normpath(target).startswith(".."):
+        return  # outside the site: never made
+    assert paths.relative(page, target) == posixpath.relpath(target, posixpath.dirname(page) or ".")
