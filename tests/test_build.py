@@ -5,14 +5,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import posixpath
 import re
 import threading
 import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-
-import posixpath
 
 import pytest
 from hypothesis import given
