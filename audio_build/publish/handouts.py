@@ -163,9 +163,7 @@ class HandoutRenderer:
     def pdf(self, doc: LocalizedDocument, large: bool) -> bytes:
         html = self.html(doc, large)
         identifier = f"audio-build:{self.site.info.tag}:{doc.kind}:{doc.slug}:{'large' if large else 'standard'}"
-        with _libraries_found_by_ldconfig():  # a third of a second to import: only builds that print pay it
-            from weasyprint import CSS, HTML
-            from weasyprint.text.fonts import FontConfiguration
+        CSS, HTML, FontConfiguration = _weasyprint()
 
         if self._sheet is None:
             # Left out, WeasyPrint makes a new one for every PDF: a fifth of a handout's time (12 of 60 ms).
@@ -178,6 +176,16 @@ class HandoutRenderer:
                                                       pdf_identifier=identifier.encode(), uncompressed_pdf=False,
                                                       font_config=self._fonts)
         return data
+
+
+@cache
+def _weasyprint() -> tuple[Any, Any, Any]:
+    """WeasyPrint's CSS, HTML and FontConfiguration, imported once per process (a quarter of a second: only
+    processes that print pay it), with the quick library lookup around that one import."""
+    with _libraries_found_by_ldconfig():
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+    return CSS, HTML, FontConfiguration
 
 
 @contextmanager
